@@ -1,0 +1,62 @@
+/**
+ * Builds the whole system from a configuration: used by `main` and by integration tests, so the
+ * tests run exactly what production runs.
+ */
+import type express from 'express';
+import type { DataSource } from 'typeorm';
+import type { Config } from '../config';
+import { startEmbeddedEngine, type EmbeddedEngine } from '../engine';
+import { createApp } from './app';
+import { engineDatabaseUrl, openDatabase } from './db/data-source';
+import { entities, migrations } from './db/schema';
+import { createEngineClient, type EngineClient } from './engine-client';
+import type { Logger } from './logger';
+
+export interface System {
+  app: express.Express;
+  config: Config;
+  dataSource: DataSource;
+  engine: EngineClient;
+  /** present in embedded mode */
+  embeddedEngine?: EmbeddedEngine;
+  close(): Promise<void>;
+}
+
+export async function bootstrap(config: Config, logger: Logger): Promise<System> {
+  const dataSource = await openDatabase({ url: config.DATABASE_URL, entities, migrations });
+  logger.info({ migrations: migrations.length }, 'database ready');
+
+  let embeddedEngine: EmbeddedEngine | undefined;
+  let restAddress: string;
+  if (config.ENGINE === 'embedded') {
+    embeddedEngine = await startEmbeddedEngine({
+      databaseUrl: engineDatabaseUrl(config.DATABASE_URL, config.ENGINE_DATABASE_URL),
+      host: config.ENGINE_HOST,
+      port: config.ENGINE_PORT,
+      logger: logger.child({ component: 'engine' }),
+    });
+    restAddress = embeddedEngine.restAddress;
+    logger.info({ restAddress }, 'embedded engine ready');
+  } else {
+    restAddress = config.CAMUNDA_REST_ADDRESS!;
+  }
+  const engine = createEngineClient({
+    restAddress,
+    authStrategy: config.CAMUNDA_AUTH_STRATEGY,
+    validation: config.CAMUNDA_SDK_VALIDATION,
+  });
+
+  const app = createApp({ config, logger, dataSource, engine });
+
+  return {
+    app,
+    config,
+    dataSource,
+    engine,
+    embeddedEngine,
+    async close() {
+      await embeddedEngine?.close();
+      if (dataSource.isInitialized) await dataSource.destroy();
+    },
+  };
+}

@@ -1,0 +1,12 @@
+/**
+ * The domain database schema: every entity and every migration, in order. Each component
+ * contributes its own list; migrations are ordered by their timestamp names.
+ */
+import type { EntitySchema, MigrationInterface } from 'typeorm';
+import { AuditLog1764000000000 } from './migrations/1764000000000-AuditLog';
+
+type MigrationClass = new () => MigrationInterface;
+
+export const entities: EntitySchema[] = [];
+
+export const migrations: MigrationClass[] = [AuditLog1764000000000];
