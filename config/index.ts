@@ -29,7 +29,7 @@ export const variables = {
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
     .describe('pino log level'),
-  HTTP_HOST: z.string().min(1).default('0.0.0.0').describe('address the web UI and API listen on'),
+  HTTP_HOST: z.string().min(1).default('127.0.0.1').describe('address the web UI and API listen on'),
   HTTP_PORT: port.default(3000).describe('port of the web UI and API'),
   PUBLIC_BASE_URL: httpUrl.default('http://localhost:3000').describe('base URL used for links in e-mail'),
   DATABASE_URL: databaseUrl
