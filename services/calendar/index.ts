@@ -1,0 +1,29 @@
+/**
+ * services/calendar — the Chinese working-day calendar and statutory period arithmetic.
+ * `createCalendar` reads the override files and reports the covered years at start-up.
+ */
+import path from 'node:path';
+import type { Logger } from '../logger';
+import { loadHolidayOverrides, WorkingDayCalendar } from './working-days';
+
+export * from './dates';
+export * from './working-days';
+
+/** Where the override files live: config/holidays/*.json (one file per year). */
+export const DEFAULT_HOLIDAY_DIR = path.resolve(__dirname, '../../config/holidays');
+
+export function createCalendar(
+  opts: { overrideDir?: string; overrideFile?: string; logger?: Logger } = {},
+): WorkingDayCalendar {
+  const overrides = loadHolidayOverrides({ dir: opts.overrideDir ?? DEFAULT_HOLIDAY_DIR, file: opts.overrideFile });
+  const calendar = new WorkingDayCalendar(overrides);
+  const years = calendar.coveredYears();
+  opts.logger?.info(
+    {
+      coveredYears: `${years[0]}–${years[years.length - 1]}`,
+      overrides: overrides.map((o) => ({ year: o.year, source: o.source })),
+    },
+    'working-day calendar ready',
+  );
+  return calendar;
+}
