@@ -2,6 +2,7 @@
  * The one DataSource factory: better-sqlite3 (WAL) for the embedded default, mysql2 for MySQL/MariaDB.
  * The schema comes only from migrations; `synchronize` is never on.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EntitySchema, MigrationInterface } from 'typeorm';
@@ -70,8 +71,38 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
 export async function openDatabase(opts: DataSourceOptions): Promise<DataSource> {
   const ds = createDataSource(opts);
   await ds.initialize();
+  if (dbKind(opts.url) === 'sqlite') serializeSqliteAccess(ds);
   await ds.runMigrations({ transaction: 'each' });
   return ds;
+}
+
+/**
+ * TypeORM's better-sqlite3 driver has ONE query runner over one connection for the whole process.
+ * Two concurrent `transaction()` calls would fail ("cannot start a transaction within a
+ * transaction"), and worse, a statement from another request issued while a transaction is open
+ * would silently become part of it (and vanish on its rollback). So on SQLite every transaction
+ * holds a process-wide lock for its duration, and every statement outside a transaction takes the
+ * same lock for itself; statements inside the transaction (same async context) pass. better-sqlite3
+ * is synchronous anyway, so nothing is lost in throughput.
+ */
+export function serializeSqliteAccess(ds: DataSource): void {
+  const inTransaction = new AsyncLocalStorage<true>();
+  let tail: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = tail.then(fn, fn);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+  const manager = ds.manager;
+  const transaction = manager.transaction.bind(manager) as (...args: unknown[]) => Promise<unknown>;
+  (manager as unknown as { transaction: (...args: unknown[]) => Promise<unknown> }).transaction = (...args) =>
+    inTransaction.getStore()
+      ? transaction(...args)
+      : exclusive(() => inTransaction.run(true, () => transaction(...args)));
+  const runner = ds.driver.createQueryRunner('master');
+  const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
+  (runner as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (...args) =>
+    inTransaction.getStore() ? query(...args) : exclusive(() => query(...args));
 }
 
 /** The engine's database URL: its own SQLite file beside the domain one, or the same MySQL database. */

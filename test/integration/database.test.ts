@@ -40,3 +40,48 @@ describe('database (migrations, audit chain)', () => {
     expect(await audit.verify()).toBe(Number(rows[1]!.id));
   });
 });
+
+describe('SQLite access is serialised (one connection, many async callers)', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  beforeAll(async () => {
+    db = await createTestDatabase('serial');
+    ds = await openDatabase({ url: db.url, entities, migrations });
+    await ds.query('CREATE TABLE probe (id INTEGER PRIMARY KEY, v VARCHAR(20))');
+  });
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  it('should run concurrent transactions one after another without errors', async () => {
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        ds.transaction(async (m) => {
+          await m.query('INSERT INTO probe (id, v) VALUES (?, ?)', [i + 1, 'a']);
+          await new Promise((r) => setTimeout(r, 2));
+          await m.query('UPDATE probe SET v = ? WHERE id = ?', ['b', i + 1]);
+        }),
+      ),
+    );
+    const rows = (await ds.query("SELECT COUNT(*) AS n FROM probe WHERE v = 'b'")) as { n: number | string }[];
+    expect(Number(rows[0]!.n)).toBe(20);
+  });
+
+  it('should keep a statement from another caller out of a transaction that rolls back', async () => {
+    const failing = ds
+      .transaction(async (m) => {
+        await m.query('INSERT INTO probe (id, v) VALUES (?, ?)', [100, 'tx']);
+        await new Promise((r) => setTimeout(r, 20));
+        throw new Error('roll back');
+      })
+      .catch((e: Error) => e.message);
+    // issued while the transaction above is open
+    await new Promise((r) => setTimeout(r, 5));
+    const outside = ds.query('INSERT INTO probe (id, v) VALUES (?, ?)', [101, 'outside']);
+    expect(await failing).toBe('roll back');
+    await outside;
+    const rows = (await ds.query('SELECT id FROM probe WHERE id IN (100, 101) ORDER BY id')) as { id: number }[];
+    expect(rows.map((r) => Number(r.id))).toEqual([101]);
+  });
+});
