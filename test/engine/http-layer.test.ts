@@ -37,11 +37,10 @@ class ScriptedRuntime {
   }
 
   api(): RuntimeApi {
-    const self = this;
     const rec =
       (method: string, result: unknown = undefined) =>
       async (...args: unknown[]) => {
-        self.record(method, ...args);
+        this.record(method, ...args);
         if (args[0] === '404') throw notFound(`no ${method} with key 404`);
         return result;
       };
@@ -54,7 +53,7 @@ class ScriptedRuntime {
       pinClock: rec('pinClock'),
       resetClock: rec('resetClock'),
       deployResources: async (resources: DeployResource[], tenantId?: string) => {
-        self.record('deployResources', resources, tenantId);
+        this.record('deployResources', resources, tenantId);
         return { deploymentKey: '1', tenantId: tenantId ?? '<default>', deployments: [] } as never;
       },
       searchProcessDefinitions: rec('searchProcessDefinitions', page),
@@ -69,8 +68,8 @@ class ScriptedRuntime {
       getProcessInstanceElementStatistics: rec('getProcessInstanceElementStatistics', { items: [] }),
       getProcessInstanceSequenceFlows: rec('getProcessInstanceSequenceFlows', { items: [] }),
       activateJobs: async (body: Body): Promise<ActivateJobsResponse> => {
-        self.activations++;
-        const q = self.queues.get(body.type as string) ?? [];
+        this.activations++;
+        const q = this.queues.get(body.type as string) ?? [];
         const taken = q.splice(0, body.maxJobsToActivate as number);
         await new Promise((r) => setImmediate(r));
         return { jobs: taken.map((k) => ({ jobKey: String(k) })) } as never;
@@ -80,8 +79,8 @@ class ScriptedRuntime {
       throwJobError: rec('throwJobError'),
       updateJob: rec('updateJob'),
       onJobsAvailable: (l: (type: string) => void) => {
-        self.listeners.add(l);
-        return () => self.listeners.delete(l);
+        this.listeners.add(l);
+        return () => this.listeners.delete(l);
       },
       searchUserTasks: rec('searchUserTasks', page),
       getUserTask: rec('getUserTask', {}),
