@@ -4,9 +4,10 @@
  */
 import type { EntitySchema, MigrationInterface } from 'typeorm';
 import { AuditLog1764000000000 } from './migrations/1764000000000-AuditLog';
+import { MailOutbox1764300000000 } from '../notify/migrations/1764300000000-MailOutbox';
 
 type MigrationClass = new () => MigrationInterface;
 
 export const entities: EntitySchema[] = [];
 
-export const migrations: MigrationClass[] = [AuditLog1764000000000];
+export const migrations: MigrationClass[] = [AuditLog1764000000000, MailOutbox1764300000000];
