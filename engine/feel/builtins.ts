@@ -13,7 +13,7 @@
  * warning; feelin's invocation failure type is not public, so we only return null).
  */
 import { randomUUID } from 'node:crypto';
-import { FeelDate, FeelDateTime, FeelDuration, FeelTime, dateAndTime, parseDate, toFeel } from 'feelin';
+import { FeelDate, FeelDateTime, FeelDuration, FeelTime, dateAndTime, duration, parseDate, toFeel } from 'feelin';
 import { FeelAssertionFailure } from './errors';
 import { isPlainObject } from './convert';
 import { feelFromZoned, normalizeZone, zonedFromEpoch, zonedFromFeel } from './zoned';
@@ -265,6 +265,15 @@ const staticBuiltins: Record<string, FeelBuiltin> = {
 
   // temporal
   'date and time': dateAndTimeBuiltin,
+  // feelin 8.2 keeps leftover days (P1Y8M2D); feel-scala returns whole months (Java Period.between)
+  'years and months duration': builtin(['from', 'to'], (from, to) => {
+    const start = plainDateOf(from);
+    const end = plainDateOf(to);
+    if (!start || !end) return null;
+    const months = start.until(end, { largestUnit: 'months' }).months;
+    const magnitude = Math.abs(months);
+    return duration(`${months < 0 ? '-' : ''}P${Math.trunc(magnitude / 12)}Y${magnitude % 12}M`);
+  }),
   'last day of month': builtin(['date'], (date) => {
     const day = plainDateOf(date);
     return day ? new FeelDate(day.with({ day: day.daysInMonth })) : null;
