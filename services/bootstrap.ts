@@ -7,6 +7,9 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import { startEmbeddedEngine, type EmbeddedEngine } from '../engine';
 import { createApp } from './app';
+import { createApiRouter } from './api/router';
+import { createDomainServices } from './api/services';
+import { seedDemoData } from './demo/seed';
 import { engineDatabaseUrl, openDatabase } from './db/data-source';
 import { entities, migrations } from './db/schema';
 import { createEngineClient, type EngineClient } from './engine-client';
@@ -25,6 +28,11 @@ export interface System {
 export async function bootstrap(config: Config, logger: Logger): Promise<System> {
   const dataSource = await openDatabase({ url: config.DATABASE_URL, entities, migrations });
   logger.info({ migrations: migrations.length }, 'database ready');
+  const services = createDomainServices(dataSource, config);
+  await services.identity.ensureOrganisations();
+  if (config.DEMO_DATA && (await dataSource.query('SELECT COUNT(*) AS n FROM app_user'))[0].n == 0) {
+    logger.info(await seedDemoData(services), 'demo data seeded');
+  }
 
   let embeddedEngine: EmbeddedEngine | undefined;
   let restAddress: string;
@@ -46,7 +54,13 @@ export async function bootstrap(config: Config, logger: Logger): Promise<System>
     validation: config.CAMUNDA_SDK_VALIDATION,
   });
 
-  const app = createApp({ config, logger, dataSource, engine });
+  const app = createApp({
+    config,
+    logger,
+    dataSource,
+    engine,
+    api: createApiRouter({ config, dataSource, logger: logger.child({ component: 'api' }), services }),
+  });
 
   return {
     app,

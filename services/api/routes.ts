@@ -1,0 +1,583 @@
+/**
+ * THE route table: every endpoint of /api, who may call it and under which scope rule. The
+ * Express router (router.ts), the OpenAPI document (openapi.ts) and the authorisation matrix test
+ * are generated from it; an endpoint that is not in this table does not exist.
+ */
+import type { Access } from './types';
+import { route, type AnyRoute } from './types';
+import * as s from './schemas';
+import { applicationFormSchema } from '../domain/application-form';
+import { HttpError } from '../http/problem';
+import { exportProjects } from './export';
+import { buildOpenApi } from './openapi';
+import { attachmentView } from '../domain/attachments';
+import { sessionCookie, SESSION_COOKIE } from './session-cookie';
+
+// ------------------------------------------------------------------ who
+
+const ANYONE: Access = { roles: 'any' };
+/** departments' own staff: apply, upload, resubmit, respond */
+const DEPARTMENT: Access = { roles: ['staff', 'manager'], orgTypes: ['department'] };
+/** everyone who reads project data: departments (own), bureaus (all), the audit bureau (read-only) */
+const PROJECT_READERS: Access = {
+  roles: ['staff', 'manager', 'process-owner', 'admin', 'auditor'],
+  orgTypes: ['department', 'bureau'],
+};
+const DATA_BUREAU: Access = { roles: ['staff', 'manager'], orgCodes: ['data-bureau'] };
+const DATA_BUREAU_READERS: Access = { roles: ['staff', 'manager', 'admin', 'auditor'], orgTypes: ['bureau'] };
+const DATA_BUREAU_MANAGER: Access = { roles: ['manager'], orgCodes: ['data-bureau'] };
+/** R19.2: the finance bureau disburses and books returned surplus */
+const FINANCE: Access = { roles: ['staff', 'manager'], orgCodes: ['finance'] };
+/** R26: the supervising bodies that may order rectification */
+const SUPERVISORS: Access = {
+  roles: ['staff', 'manager'],
+  orgCodes: ['data-bureau', 'finance', 'drc', 'cyberspace-office', 'crypto-bureau'],
+};
+const ADMIN: Access = { roles: ['admin'], orgTypes: ['bureau'] };
+const ADMIN_OR_AUDITOR: Access = { roles: ['admin', 'auditor'], orgTypes: ['bureau'] };
+const EXPERT: Access = { roles: ['expert'], orgTypes: ['expert'] };
+
+// ------------------------------------------------------------------ what
+
+export const routes: AnyRoute[] = [
+  // ---- authentication (等保 level 3)
+  route({
+    id: 'auth.login',
+    method: 'post',
+    path: '/auth/login',
+    summary: '登录',
+    tag: 'auth',
+    access: ANYONE,
+    scope: 'public',
+    body: s.loginBody,
+    response: s.meResponse,
+    audit: false,
+    handler: async ({ body, res, ip, services }) => {
+      const { token, principal } = await services.auth.login(body.username, body.password, ip);
+      res.cookie(SESSION_COOKIE, token, sessionCookie(services.config));
+      return { user: principal };
+    },
+  }),
+  route({
+    id: 'auth.logout',
+    method: 'post',
+    path: '/auth/logout',
+    summary: '退出登录',
+    tag: 'auth',
+    access: ANYONE,
+    scope: 'authenticated',
+    body: s.emptyBody,
+    audit: false,
+    successStatus: 204,
+    handler: async ({ req, res, principal, ip, services }) => {
+      await services.auth.logout(req.cookies?.[SESSION_COOKIE], principal, ip);
+      res.clearCookie(SESSION_COOKIE, { ...sessionCookie(services.config), maxAge: undefined });
+      return null;
+    },
+  }),
+  route({
+    id: 'auth.me',
+    method: 'get',
+    path: '/auth/me',
+    summary: '当前用户',
+    tag: 'auth',
+    access: ANYONE,
+    scope: 'authenticated',
+    response: s.meResponse,
+    handler: async ({ principal }) => principal,
+  }),
+  route({
+    id: 'auth.password',
+    method: 'post',
+    path: '/auth/password',
+    summary: '修改本人密码',
+    tag: 'auth',
+    access: ANYONE,
+    scope: 'authenticated',
+    body: s.passwordBody,
+    audit: false,
+    successStatus: 204,
+    handler: async ({ req, principal, body, ip, services }) => {
+      await services.auth.changePassword(
+        principal,
+        body.currentPassword,
+        body.newPassword,
+        req.cookies?.[SESSION_COOKIE],
+        ip,
+      );
+      return null;
+    },
+  }),
+
+  // ---- organisations and users
+  route({
+    id: 'organisations.list',
+    method: 'get',
+    path: '/organisations',
+    summary: '单位列表（R5 各部门、建设单位、专家库）',
+    tag: 'organisations',
+    access: ANYONE,
+    scope: 'authenticated',
+    handler: async ({ services }) =>
+      (await services.identity.listOrganisations()).map(({ code, name, type }) => ({ code, name, type })),
+  }),
+  route({
+    id: 'users.list',
+    method: 'get',
+    path: '/users',
+    summary: '用户列表',
+    tag: 'users',
+    access: ADMIN_OR_AUDITOR,
+    scope: 'bureau-wide',
+    query: s.userListQuery,
+    handler: async ({ query, services }) => services.identity.listUsers(query.orgCode),
+  }),
+  route({
+    id: 'users.create',
+    method: 'post',
+    path: '/users',
+    summary: '新建用户',
+    tag: 'users',
+    access: ADMIN,
+    scope: 'bureau-wide',
+    body: s.createUserBody,
+    successStatus: 201,
+    handler: async ({ body, services }) => services.identity.createUser(body),
+  }),
+  route({
+    id: 'users.update',
+    method: 'patch',
+    path: '/users/:id',
+    summary: '修改用户（角色、停用、解锁）',
+    tag: 'users',
+    access: ADMIN,
+    scope: 'bureau-wide',
+    resource: 'user',
+    body: s.updateUserBody,
+    handler: async ({ resource, body, services }) => services.identity.updateUser(resource!.id, body),
+  }),
+  route({
+    id: 'experts.list',
+    method: 'get',
+    path: '/experts',
+    summary: '评审专家列表（R7）',
+    tag: 'reviews',
+    access: DATA_BUREAU_READERS,
+    scope: 'bureau-wide',
+    handler: async ({ services }) =>
+      (await services.identity.listUsers('experts'))
+        .filter((u) => !u.disabled)
+        .map(({ id, displayName, email }) => ({ id, displayName, email })),
+  }),
+
+  // ---- projects and applications (R2, R3, R6, R9, R10)
+  route({
+    id: 'projects.list',
+    method: 'get',
+    path: '/projects',
+    summary: '项目列表（筛选、排序、分页）',
+    tag: 'projects',
+    access: PROJECT_READERS,
+    scope: 'own-department',
+    query: s.projectListQuery,
+    handler: async ({ query, visibility, services }) => {
+      const { items, total } = await services.projects.list(query, visibility);
+      return { items, total, page: query.page, pageSize: query.pageSize };
+    },
+  }),
+  route({
+    id: 'projects.export',
+    method: 'get',
+    path: '/projects/export.xlsx',
+    summary: '导出项目清单（Excel，筛选同列表）',
+    tag: 'projects',
+    access: PROJECT_READERS,
+    scope: 'own-department',
+    query: s.projectExportQuery,
+    produces: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    handler: async ({ query, visibility, services, res }) => {
+      const items = await services.projects.listAll(query, visibility);
+      const buf = await exportProjects(items);
+      res
+        .status(200)
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .setHeader(
+          'Content-Disposition',
+          `attachment; filename="projects.xlsx"; filename*=UTF-8''${encodeURIComponent('项目清单.xlsx')}`,
+        )
+        .send(buf);
+      return undefined;
+    },
+  }),
+  route({
+    id: 'projects.create',
+    method: 'post',
+    path: '/projects',
+    summary: '新建项目申报（附件1 第 1 版，草稿）',
+    tag: 'projects',
+    access: DEPARTMENT,
+    scope: 'own-department',
+    body: applicationFormSchema,
+    successStatus: 201,
+    handler: async ({ principal, body, services }) => {
+      const org = await services.identity.organisationByCode(principal.orgCode);
+      return services.projects.create(org, principal.id, body);
+    },
+  }),
+  route({
+    id: 'projects.get',
+    method: 'get',
+    path: '/projects/:id',
+    summary: '项目详情',
+    tag: 'projects',
+    access: PROJECT_READERS,
+    scope: 'own-department',
+    resource: 'project',
+    handler: async ({ resource, services }) => services.projects.view(resource!.id),
+  }),
+  route({
+    id: 'applications.list',
+    method: 'get',
+    path: '/projects/:id/applications',
+    summary: '申报表版本列表',
+    tag: 'projects',
+    access: PROJECT_READERS,
+    scope: 'own-department',
+    resource: 'project',
+    handler: async ({ resource, services }) => services.projects.applicationVersions(resource!.id),
+  }),
+  route({
+    id: 'applications.get',
+    method: 'get',
+    path: '/projects/:id/applications/:version',
+    summary: '申报表某一版本及与上一版本的逐字段差异',
+    tag: 'projects',
+    access: PROJECT_READERS,
+    scope: 'own-department',
+    resource: 'project',
+    handler: async ({ resource, params, services }) =>
+      services.projects.applicationWithDiff(resource!.id, s.versionParam.parse(params.version)),
+  }),
+  route({
+    id: 'applications.resubmit',
+    method: 'post',
+    path: '/projects/:id/applications',
+    summary: '修改后重新提交申报表（生成新版本，返回逐字段差异）',
+    tag: 'projects',
+    access: DEPARTMENT,
+    scope: 'own-department',
+    resource: 'project',
+    body: applicationFormSchema,
+    successStatus: 201,
+    handler: async ({ resource, principal, body, services }) =>
+      services.projects.resubmit(resource!.id, principal.id, body),
+  }),
+  route({
+    id: 'projects.submit',
+    method: 'post',
+    path: '/projects/:id/submit',
+    summary: '提交申报（R2.2 适用性判定、R6 材料与时限）',
+    tag: 'projects',
+    access: DEPARTMENT,
+    scope: 'own-department',
+    resource: 'project',
+    body: s.emptyBody,
+    handler: async ({ resource, services }) => services.projects.submit(resource!.id),
+  }),
+  route({
+    id: 'attachments.list',
+    method: 'get',
+    path: '/projects/:id/attachments',
+    summary: '项目附件列表',
+    tag: 'attachments',
+    access: PROJECT_READERS,
+    scope: 'own-department',
+    resource: 'project',
+    handler: async ({ resource, services }) => services.attachments.list(resource!.id),
+  }),
+  route({
+    id: 'attachments.upload',
+    method: 'post',
+    path: '/projects/:id/attachments',
+    summary: '上传附件（按内容识别类型：PDF、OFD、DOCX、XLSX、PNG、JPEG）',
+    tag: 'attachments',
+    access: DEPARTMENT,
+    scope: 'own-department',
+    resource: 'project',
+    upload: true,
+    body: s.attachmentFields,
+    successStatus: 201,
+    handler: async ({ resource, principal, body, file, services }) => {
+      if (!file) throw new HttpError(400, '缺少文件字段 file');
+      return services.attachments.store(resource!.id, body.kind, file, principal.id);
+    },
+  }),
+  route({
+    id: 'attachments.content',
+    method: 'get',
+    path: '/attachments/:id/content',
+    summary: '下载附件',
+    tag: 'attachments',
+    access: PROJECT_READERS,
+    scope: 'own-department',
+    resource: 'attachment',
+    produces: 'application/octet-stream',
+    handler: async ({ resource, services, res }) => {
+      const a = await services.attachments.get(resource!.id);
+      const buf = await services.attachments.content(a);
+      res
+        .status(200)
+        .type(a.mediaType)
+        .setHeader(
+          'Content-Disposition',
+          `attachment; filename="download"; filename*=UTF-8''${encodeURIComponent(a.originalName)}`,
+        )
+        .setHeader('Digest', `sm3=${a.sm3}`)
+        .send(buf);
+      return undefined;
+    },
+  }),
+  route({
+    id: 'attachments.get',
+    method: 'get',
+    path: '/attachments/:id',
+    summary: '附件信息',
+    tag: 'attachments',
+    access: PROJECT_READERS,
+    scope: 'own-department',
+    resource: 'attachment',
+    handler: async ({ resource, services }) => attachmentView(await services.attachments.get(resource!.id)),
+  }),
+
+  // ---- joint review (R7)
+  route({
+    id: 'reviews.listOfProject',
+    method: 'get',
+    path: '/projects/:id/review-rounds',
+    summary: '项目的联合审查轮次（建设单位只见结论，不见专家个人评分）',
+    tag: 'reviews',
+    access: PROJECT_READERS,
+    scope: 'own-department',
+    resource: 'project',
+    handler: async ({ resource, principal, services }) =>
+      services.reviews.roundsOf(resource!.id, principal.orgType === 'bureau'),
+  }),
+  route({
+    id: 'reviews.open',
+    method: 'post',
+    path: '/projects/:id/review-rounds',
+    summary: '组织专家联合审查（R7）',
+    tag: 'reviews',
+    access: DATA_BUREAU,
+    scope: 'bureau-wide',
+    resource: 'project',
+    body: s.openReviewBody,
+    successStatus: 201,
+    handler: async ({ resource, principal, body, services }) =>
+      services.reviews.open(resource!.id, body.expertIds, principal.id),
+  }),
+  route({
+    id: 'reviews.close',
+    method: 'post',
+    path: '/review-rounds/:id/close',
+    summary: '汇总评分并作出审查结论（R7；不通过则项目结束）',
+    tag: 'reviews',
+    access: DATA_BUREAU_MANAGER,
+    scope: 'bureau-wide',
+    resource: 'reviewRound',
+    body: s.emptyBody,
+    handler: async ({ resource, services }) => services.reviews.close(resource!.id),
+  }),
+  route({
+    id: 'reviews.assigned',
+    method: 'get',
+    path: '/reviews/assigned',
+    summary: '分配给我的评审',
+    tag: 'reviews',
+    access: EXPERT,
+    scope: 'assigned-expert',
+    handler: async ({ principal, services }) => services.reviews.assignedTo(principal.id),
+  }),
+  route({
+    id: 'reviews.get',
+    method: 'get',
+    path: '/review-rounds/:id',
+    summary: '评审轮次（专家视图：申报表与本人评分）',
+    tag: 'reviews',
+    access: EXPERT,
+    scope: 'assigned-expert',
+    resource: 'reviewRound',
+    handler: async ({ resource, principal, services }) => services.reviews.expertView(resource!.id, principal.id),
+  }),
+  route({
+    id: 'reviews.score',
+    method: 'put',
+    path: '/review-rounds/:id/my-score',
+    summary: '提交/修改本人评分（R7 五项指标）',
+    tag: 'reviews',
+    access: EXPERT,
+    scope: 'assigned-expert',
+    resource: 'reviewRound',
+    body: s.scoreBody,
+    handler: async ({ resource, principal, body, services }) =>
+      services.reviews.score(resource!.id, principal.id, body),
+  }),
+
+  // ---- budget ledger (R19)
+  route({
+    id: 'ledger.get',
+    method: 'get',
+    path: '/projects/:id/ledger',
+    summary: '经费台账：批复、已付、退回、余额（R19.2）',
+    tag: 'ledger',
+    access: PROJECT_READERS,
+    scope: 'own-department',
+    resource: 'project',
+    handler: async ({ resource, services }) => services.ledger.ledger(resource!.id),
+  }),
+  route({
+    id: 'ledger.approve',
+    method: 'put',
+    path: '/projects/:id/approved-amount',
+    summary: '核定批复金额（R19.1）',
+    tag: 'ledger',
+    access: DATA_BUREAU_MANAGER,
+    scope: 'bureau-wide',
+    resource: 'project',
+    body: s.approvedAmountBody,
+    handler: async ({ resource, body, services }) => services.ledger.setApproved(resource!.id, body.amount),
+  }),
+  route({
+    id: 'ledger.pay',
+    method: 'post',
+    path: '/projects/:id/ledger/payments',
+    summary: '登记支付（累计不超过批复金额，R19.2）',
+    tag: 'ledger',
+    access: FINANCE,
+    scope: 'bureau-wide',
+    resource: 'project',
+    body: s.ledgerBody,
+    successStatus: 201,
+    handler: async ({ resource, principal, body, services }) =>
+      services.ledger.book(resource!.id, 'payment', body, principal.id),
+  }),
+  route({
+    id: 'ledger.returnSurplus',
+    method: 'post',
+    path: '/projects/:id/ledger/surplus-returns',
+    summary: '登记结余资金退回（R19.2）',
+    tag: 'ledger',
+    access: FINANCE,
+    scope: 'bureau-wide',
+    resource: 'project',
+    body: s.ledgerBody,
+    successStatus: 201,
+    handler: async ({ resource, principal, body, services }) =>
+      services.ledger.book(resource!.id, 'surplus-return', body, principal.id),
+  }),
+
+  // ---- rectification orders (R26)
+  route({
+    id: 'rectifications.listOfProject',
+    method: 'get',
+    path: '/projects/:id/rectifications',
+    summary: '项目的整改通知（含是否逾期，R26）',
+    tag: 'rectifications',
+    access: PROJECT_READERS,
+    scope: 'own-department',
+    resource: 'project',
+    handler: async ({ resource, services }) => services.rectifications.listOf(resource!.id),
+  }),
+  route({
+    id: 'rectifications.issue',
+    method: 'post',
+    path: '/projects/:id/rectifications',
+    summary: '下达限期整改通知（R26）',
+    tag: 'rectifications',
+    access: SUPERVISORS,
+    scope: 'bureau-wide',
+    resource: 'project',
+    body: s.issueRectificationBody,
+    successStatus: 201,
+    handler: async ({ resource, principal, body, services }) =>
+      services.rectifications.issue(resource!.id, principal.orgId, principal.id, body),
+  }),
+  route({
+    id: 'rectifications.respond',
+    method: 'post',
+    path: '/rectifications/:id/response',
+    summary: '建设单位回复整改情况',
+    tag: 'rectifications',
+    access: DEPARTMENT,
+    scope: 'own-department',
+    resource: 'rectification',
+    body: s.respondRectificationBody,
+    handler: async ({ resource, body, services }) => services.rectifications.respond(resource!.id, body.response),
+  }),
+  route({
+    id: 'rectifications.review',
+    method: 'post',
+    path: '/rectifications/:id/review',
+    summary: '下达单位验收整改（通过则关闭，否则退回）',
+    tag: 'rectifications',
+    access: SUPERVISORS,
+    scope: 'bureau-wide',
+    resource: 'rectification',
+    body: s.reviewRectificationBody,
+    handler: async ({ resource, principal, body, services }) =>
+      services.rectifications.review(resource!.id, principal.orgId, body.accepted),
+  }),
+
+  // ---- security audit trail (等保 level 3), read-only
+  route({
+    id: 'audit.list',
+    method: 'get',
+    path: '/audit-log',
+    summary: '安全审计日志（只读）',
+    tag: 'audit',
+    access: ADMIN_OR_AUDITOR,
+    scope: 'read-only-audit',
+    query: s.auditLogQuery,
+    handler: async ({ query, services }) => {
+      const where: string[] = [];
+      const args: unknown[] = [];
+      if (query.actor) {
+        where.push('actor = ?');
+        args.push(query.actor);
+      }
+      if (query.action) {
+        where.push('action = ?');
+        args.push(query.action);
+      }
+      const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const ds = services.dataSource;
+      const [count] = (await ds.query(`SELECT COUNT(*) AS n FROM audit_log ${clause}`, args)) as {
+        n: number | string;
+      }[];
+      const offset = (query.page - 1) * query.pageSize;
+      const items = await ds.query(
+        `SELECT id, at, actor, action, target, outcome, ip, detail FROM audit_log ${clause} ORDER BY id DESC LIMIT ${query.pageSize} OFFSET ${offset}`,
+        args,
+      );
+      return {
+        items,
+        total: Number(count?.n ?? 0),
+        page: query.page,
+        pageSize: query.pageSize,
+        chainIntact: (await services.audit.verify()) === null,
+      };
+    },
+  }),
+
+  // ---- the API's own description
+  route({
+    id: 'openapi',
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'OpenAPI 3.1 文档',
+    tag: 'meta',
+    access: ANYONE,
+    scope: 'public',
+    handler: async ({ req }) => buildOpenApi(routes, req.baseUrl),
+  }),
+];

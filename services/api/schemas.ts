@@ -1,0 +1,136 @@
+/** Request and response schemas of the API (strict: unknown keys are rejected). */
+import { z } from 'zod';
+import { ATTACHMENT_KINDS, PROJECT_STAGES } from '../domain/entities';
+import { moneySchema } from '../domain/money';
+import { ORG_TYPES, ROLES } from '../domain/organisations';
+import { PROJECT_SORT_FIELDS } from '../domain/project-service';
+import { CRITERIA } from '../domain/review';
+
+export const emptyQuery = z.strictObject({});
+export const emptyBody = z.strictObject({});
+
+const pageFields = {
+  page: z.coerce.number().int().min(1).max(100000).default(1).describe('page number, from 1'),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20).describe('items per page, at most 100'),
+};
+
+/** `field:asc|desc` over an allow-list; anything else is a 400. */
+export function sortParam<const F extends readonly [string, ...string[]]>(fields: F) {
+  const re = new RegExp(`^(${fields.join('|')})(:(asc|desc))?$`);
+  return z
+    .string()
+    .regex(re, `排序字段只允许：${fields.join(', ')}（格式 field:asc|desc）`)
+    .transform((s) => {
+      const [field, dir] = s.split(':');
+      return { field: field as F[number], dir: (dir ?? 'asc') as 'asc' | 'desc' };
+    })
+    .describe(`sort as field:asc|desc; fields: ${fields.join(', ')}`);
+}
+
+const projectFilterFields = {
+  stage: z.enum(PROJECT_STAGES).optional().describe('current stage'),
+  orgCode: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z-]{1,39}$/, '单位代码格式不正确')
+    .optional()
+    .describe('lead organisation code'),
+  year: z.coerce.number().int().min(2000).max(2100).optional().describe('plan year'),
+  q: z.string().trim().min(1).max(100).optional().describe('search in name and code'),
+  sort: sortParam(PROJECT_SORT_FIELDS).optional(),
+};
+
+export const projectListQuery = z.strictObject({ ...projectFilterFields, ...pageFields });
+export const projectExportQuery = z.strictObject(projectFilterFields);
+
+export const loginBody = z.strictObject({
+  username: z.string().trim().min(1).max(60),
+  password: z.string().min(1).max(128),
+});
+
+export const passwordBody = z.strictObject({
+  currentPassword: z.string().min(1).max(128),
+  newPassword: z.string().min(1).max(128),
+});
+
+export const meResponse = z.object({
+  id: z.number().int(),
+  username: z.string(),
+  displayName: z.string(),
+  email: z.string().nullable(),
+  orgCode: z.string(),
+  orgName: z.string(),
+  orgType: z.enum(ORG_TYPES),
+  roles: z.array(z.enum(ROLES)),
+  groups: z.array(z.string()),
+});
+
+export const userListQuery = z.strictObject({
+  orgCode: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z-]{1,39}$/)
+    .optional(),
+});
+
+export const createUserBody = z.strictObject({
+  username: z.string().regex(/^[a-z][a-z0-9._-]{2,59}$/, '用户名为 3–60 位小写字母、数字、点、下划线或连字符'),
+  displayName: z.string().trim().min(1).max(60),
+  email: z.email().max(120).nullable().optional(),
+  phone: z
+    .string()
+    .regex(/^[\d-]{7,20}$/)
+    .nullable()
+    .optional(),
+  orgCode: z.string().min(2).max(40),
+  roles: z.array(z.enum(ROLES)).min(1).max(6),
+  password: z.string().min(1).max(128),
+});
+
+export const updateUserBody = z.strictObject({
+  displayName: z.string().trim().min(1).max(60).optional(),
+  email: z.email().max(120).nullable().optional(),
+  roles: z.array(z.enum(ROLES)).min(1).max(6).optional(),
+  disabled: z.boolean().optional(),
+  unlock: z.literal(true).optional(),
+});
+
+export const attachmentFields = z.strictObject({
+  kind: z.enum(ATTACHMENT_KINDS).describe('material kind'),
+});
+
+export const openReviewBody = z.strictObject({
+  expertIds: z.array(z.number().int().positive()).min(1).max(30),
+});
+
+export const scoreBody = z.strictObject({
+  ...(Object.fromEntries(CRITERIA.map((c) => [c, z.number().int().min(0).max(100)])) as Record<
+    (typeof CRITERIA)[number],
+    z.ZodNumber
+  >),
+  opinion: z.string().trim().min(1).max(2000),
+});
+
+const isoDate = z.iso.date('日期格式为 YYYY-MM-DD');
+
+export const ledgerBody = z.strictObject({
+  amount: moneySchema,
+  valueDate: isoDate,
+  note: z.string().trim().max(500).optional(),
+});
+
+export const approvedAmountBody = z.strictObject({ amount: moneySchema });
+
+export const issueRectificationBody = z.strictObject({
+  issue: z.string().trim().min(1).max(2000),
+  deadline: isoDate,
+});
+
+export const respondRectificationBody = z.strictObject({ response: z.string().trim().min(1).max(2000) });
+export const reviewRectificationBody = z.strictObject({ accepted: z.boolean() });
+
+export const auditLogQuery = z.strictObject({
+  actor: z.string().max(100).optional(),
+  action: z.string().max(100).optional(),
+  ...pageFields,
+});
+
+export const versionParam = z.coerce.number().int().min(1).max(100000);

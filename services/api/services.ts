@@ -1,0 +1,51 @@
+/** The domain services the API calls, built once per app from the DataSource and config. */
+import path from 'node:path';
+import type { DataSource } from 'typeorm';
+import type { Config } from '../../config';
+import { AuditLog } from '../audit/audit-log';
+import { AuthService, DEFAULT_AUTH_POLICY, type AuthPolicy } from '../auth/auth-service';
+import { AttachmentService } from '../domain/attachments';
+import { IdentityService } from '../domain/identity-service';
+import { LedgerService } from '../domain/ledger';
+import { ProjectService } from '../domain/project-service';
+import { RectificationService } from '../domain/rectification';
+import { DEFAULT_THRESHOLDS, ReviewService, type ReviewThresholds } from '../domain/review';
+
+export interface ApiServices {
+  config: Config;
+  dataSource: DataSource;
+  audit: AuditLog;
+  auth: AuthService;
+  identity: IdentityService;
+  projects: ProjectService;
+  attachments: AttachmentService;
+  reviews: ReviewService;
+  ledger: LedgerService;
+  rectifications: RectificationService;
+  now: () => Date;
+}
+
+export interface ServiceOptions {
+  now?: () => Date;
+  authPolicy?: AuthPolicy;
+  reviewThresholds?: ReviewThresholds;
+}
+
+export function createDomainServices(dataSource: DataSource, config: Config, opts: ServiceOptions = {}): ApiServices {
+  const now = opts.now ?? (() => new Date());
+  const audit = new AuditLog(dataSource);
+  const projects = new ProjectService(dataSource, now);
+  return {
+    config,
+    dataSource,
+    audit,
+    auth: new AuthService(dataSource, audit, opts.authPolicy ?? DEFAULT_AUTH_POLICY, now),
+    identity: new IdentityService(dataSource, now),
+    projects,
+    attachments: new AttachmentService(dataSource, path.resolve(config.UPLOAD_DIR), config.UPLOAD_MAX_BYTES, now),
+    reviews: new ReviewService(dataSource, projects, opts.reviewThresholds ?? DEFAULT_THRESHOLDS, now),
+    ledger: new LedgerService(dataSource, now),
+    rectifications: new RectificationService(dataSource, now),
+    now,
+  };
+}

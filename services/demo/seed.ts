@@ -1,0 +1,318 @@
+/**
+ * Demo data for `npm start`: the organisations, one demo user per role (and per bureau), and a
+ * dozen sample projects spread over the stages of 附件3. Idempotent: users are matched by
+ * username, projects by name, so running it twice changes nothing. Process instances for the
+ * sample projects are left to the engine's seed (not available yet).
+ */
+import type { ApiServices } from '../api/services';
+import { ProjectEntity, UserEntity, type ProjectStage } from '../domain/entities';
+import type { ApplicationForm } from '../domain/application-form';
+import type { Role } from '../domain/organisations';
+import { toCents } from '../domain/money';
+
+/** Documented in docs/api.md (and the README): every demo user has this password. */
+export const DEMO_PASSWORD = 'Yeji@2026demo';
+
+export interface DemoUser {
+  username: string;
+  displayName: string;
+  orgCode: string;
+  roles: Role[];
+}
+
+export const DEMO_USERS: readonly DemoUser[] = [
+  { username: 'admin', displayName: '系统管理员', orgCode: 'data-bureau', roles: ['admin'] },
+  {
+    username: 'sgj.owner',
+    displayName: '周流程（数管局流程负责人）',
+    orgCode: 'data-bureau',
+    roles: ['process-owner'],
+  },
+  { username: 'sgj.manager', displayName: '王科长（数管局）', orgCode: 'data-bureau', roles: ['manager'] },
+  { username: 'sgj.staff', displayName: '李经办（数管局）', orgCode: 'data-bureau', roles: ['staff'] },
+  { username: 'czj.staff', displayName: '陈会计（财政局）', orgCode: 'finance', roles: ['staff'] },
+  { username: 'fgw.staff', displayName: '赵审批（发改委）', orgCode: 'drc', roles: ['staff'] },
+  { username: 'jyzx.staff', displayName: '孙采购（交易中心）', orgCode: 'trading-center', roles: ['staff'] },
+  { username: 'mmj.staff', displayName: '钱密评（机要局）', orgCode: 'crypto-bureau', roles: ['staff'] },
+  { username: 'wxb.staff', displayName: '吴网安（网信办）', orgCode: 'cyberspace-office', roles: ['staff'] },
+  { username: 'zf.staff', displayName: '郑秘书（区政府）', orgCode: 'government', roles: ['staff'] },
+  { username: 'sjj.auditor', displayName: '冯审计（审计局）', orgCode: 'audit', roles: ['auditor'] },
+  { username: 'jyj.staff', displayName: '刘老师（教育局经办）', orgCode: 'JYJ', roles: ['staff'] },
+  { username: 'jyj.manager', displayName: '黄局长（教育局）', orgCode: 'JYJ', roles: ['manager'] },
+  { username: 'wjw.staff', displayName: '何医生（卫健委经办）', orgCode: 'WJW', roles: ['staff'] },
+  { username: 'shjd.staff', displayName: '马主任（史河街道）', orgCode: 'SHJD', roles: ['staff'] },
+  { username: 'expert1', displayName: '张教授（专家）', orgCode: 'experts', roles: ['expert'] },
+  { username: 'expert2', displayName: '林高工（专家）', orgCode: 'experts', roles: ['expert'] },
+  { username: 'expert3', displayName: '高研究员（专家）', orgCode: 'experts', roles: ['expert'] },
+];
+
+interface DemoProject {
+  org: string;
+  stage: ProjectStage;
+  form: Omit<
+    ApplicationForm,
+    'supervisorSealed' | 'urgent' | 'participantOrgCodes' | 'keyProject' | 'departmentBudget'
+  > &
+    Partial<ApplicationForm>;
+  paid?: string;
+}
+
+const contact = (name: string, phone: string, email: string) => ({
+  responsiblePerson: name,
+  contactPerson: name,
+  contactPhone: phone,
+  email,
+});
+const inv = (fiscal: string, loan = '0', selfRaised = '0', other = '0') => ({ fiscal, loan, selfRaised, other });
+const sharing = '系统数据按目录接入区政务数据共享交换平台，向相关部门无条件共享，不向特定企业单独开放（R9）。';
+
+export const DEMO_PROJECTS: readonly DemoProject[] = [
+  {
+    org: 'WLJ',
+    stage: 'draft',
+    form: {
+      projectName: '叶集区智慧旅游导览与客流监测系统',
+      category: 'application-system',
+      kind: 'new',
+      summary: '建设景区电子导览、客流监测与预警，依据《安徽省“十四五”文化和旅游发展规划》。',
+      constructionPeriod: { start: '2027-03', end: '2027-12' },
+      investment: inv('85.00'),
+      ...contact('江文旅', '0564-6661201', 'wlj@yeji.gov.cn'),
+      planYear: 2027,
+      sharingAnalysis: sharing,
+    },
+  },
+  {
+    org: 'SGX',
+    stage: 'not-governed',
+    form: {
+      projectName: '孙岗乡便民服务中心自助终端购置',
+      category: 'infrastructure',
+      kind: 'new',
+      summary: '购置自助服务终端 2 台，列入乡 2027 年部门预算。',
+      constructionPeriod: { start: '2027-04', end: '2027-05' },
+      investment: inv('8.50'),
+      ...contact('宋乡长', '13905641234', 'sgx@yeji.gov.cn'),
+      planYear: 2027,
+      departmentBudget: true,
+      sharingAnalysis: '不涉及信息资源共享。',
+    },
+  },
+  {
+    org: 'JYJ',
+    stage: 'submitted',
+    form: {
+      projectName: '叶集区智慧教育云平台扩容',
+      category: 'cloud-platform',
+      kind: 'expansion',
+      summary: '扩容教育云平台计算与存储资源，支撑全区中小学智慧课堂，依据《教育信息化2.0行动计划》。',
+      constructionPeriod: { start: '2027-03', end: '2027-10' },
+      investment: inv('260.00', '0', '40.00'),
+      ...contact('黄局长', '0564-6662301', 'jyj@yeji.gov.cn'),
+      planYear: 2027,
+      sharingAnalysis: sharing,
+    },
+  },
+  {
+    org: 'WJW',
+    stage: 'joint-review',
+    form: {
+      projectName: '区人民医院互联网医院信息系统',
+      category: 'application-system',
+      kind: 'new',
+      summary: '建设在线问诊、电子处方流转与医保在线支付，依据国家卫健委互联网医院管理办法。',
+      constructionPeriod: { start: '2027-02', end: '2027-11' },
+      investment: inv('320.00'),
+      ...contact('何医生', '0564-6663301', 'wjw@yeji.gov.cn'),
+      planYear: 2027,
+      sharingAnalysis: sharing,
+    },
+  },
+  {
+    org: 'GAJ',
+    stage: 'approval',
+    form: {
+      projectName: '雪亮工程视频监控联网平台升级',
+      category: 'network',
+      kind: 'upgrade',
+      summary: '升级视频联网平台与存储，接入乡镇新增点位，依据公共安全视频监控建设联网应用要求。',
+      constructionPeriod: { start: '2027-01', end: '2027-12' },
+      investment: inv('580.00'),
+      ...contact('周警官', '0564-6664401', 'gaj@yeji.gov.cn'),
+      planYear: 2027,
+      keyProject: true,
+      sharingAnalysis: sharing,
+    },
+  },
+  {
+    org: 'RSJ',
+    stage: 'investment-plan',
+    form: {
+      projectName: '就业创业公共服务信息系统',
+      category: 'application-system',
+      kind: 'new',
+      summary: '建设就业登记、创业补贴申领与岗位匹配一体化系统，依据省人社厅信息化规划。',
+      constructionPeriod: { start: '2026-10', end: '2027-06' },
+      investment: inv('150.00'),
+      ...contact('吴科长', '0564-6665501', 'rsj@yeji.gov.cn'),
+      planYear: 2027,
+      sharingAnalysis: sharing,
+    },
+  },
+  {
+    org: 'MZJ',
+    stage: 'annual-plan',
+    form: {
+      projectName: '叶集区智慧养老服务平台',
+      category: 'application-system',
+      kind: 'new',
+      summary: '建设居家养老服务预约、补贴发放与服务监管平台，依据民政部智慧养老相关要求。',
+      constructionPeriod: { start: '2026-09', end: '2027-08' },
+      investment: inv('120.00', '0', '0', '10.00'),
+      ...contact('朱科长', '0564-6666601', 'mzj@yeji.gov.cn'),
+      planYear: 2026,
+      sharingAnalysis: sharing,
+    },
+  },
+  {
+    org: 'SHJD',
+    stage: 'procurement',
+    form: {
+      projectName: '史河街道网格化社会治理平台',
+      category: 'application-system',
+      kind: 'new',
+      summary: '建设网格事件上报、分拨与考核平台，依据市域社会治理现代化试点要求。',
+      constructionPeriod: { start: '2026-05', end: '2026-12' },
+      investment: inv('68.00'),
+      ...contact('马主任', '13805645678', 'shjd@yeji.gov.cn'),
+      planYear: 2026,
+      sharingAnalysis: sharing,
+    },
+  },
+  {
+    org: 'NYJ',
+    stage: 'implementation',
+    form: {
+      projectName: '农村饮水安全信息化监管系统',
+      category: 'information-resource',
+      kind: 'new',
+      summary: '建设水厂水质在线监测与供水管网监管，依据农村供水保障规划。',
+      constructionPeriod: { start: '2026-03', end: '2027-03' },
+      investment: inv('210.00'),
+      ...contact('钱站长', '0564-6667701', 'nyj@yeji.gov.cn'),
+      planYear: 2026,
+      sharingAnalysis: sharing,
+    },
+    paid: '63.00',
+  },
+  {
+    org: 'YJJ',
+    stage: 'final-acceptance',
+    form: {
+      projectName: '应急指挥一体化平台',
+      category: 'information-security',
+      kind: 'new',
+      summary: '建设应急指挥调度、预案管理与物资管理平台，依据应急管理信息化发展规划。',
+      constructionPeriod: { start: '2025-06', end: '2026-06' },
+      investment: inv('460.00'),
+      ...contact('冯科长', '0564-6668801', 'yjj@yeji.gov.cn'),
+      planYear: 2025,
+      keyProject: true,
+      sharingAnalysis: sharing,
+    },
+    paid: '276.00',
+  },
+  {
+    org: 'ZWFW',
+    stage: 'payment',
+    form: {
+      projectName: '政务服务“一网通办”数据共享平台',
+      category: 'information-resource',
+      kind: 'upgrade',
+      summary: '牵头建设政务数据共享交换平台，市场监管、人社分别建设对接子项目（R10 跨部门项目）。',
+      constructionPeriod: { start: '2025-03', end: '2026-03' },
+      investment: inv('390.00'),
+      ...contact('孔主任', '0564-6669901', 'zwfw@yeji.gov.cn'),
+      planYear: 2025,
+      participantOrgCodes: ['SJJ', 'RSJ'],
+      sharingAnalysis: sharing,
+    },
+    paid: '351.00',
+  },
+  {
+    org: 'SJJ',
+    stage: 'post-evaluation',
+    form: {
+      projectName: '市场主体智慧监管系统',
+      category: 'application-system',
+      kind: 'new',
+      summary: '建设“双随机、一公开”与信用分类监管系统，依据市场监管信息化建设指导意见。',
+      constructionPeriod: { start: '2024-04', end: '2025-04' },
+      investment: inv('175.00'),
+      ...contact('曹科长', '0564-6660101', 'sjj@yeji.gov.cn'),
+      planYear: 2024,
+      sharingAnalysis: sharing,
+    },
+    paid: '168.50',
+  },
+];
+
+const APPROVED_FROM: readonly ProjectStage[] = [
+  'approval',
+  'investment-plan',
+  'annual-plan',
+  'started',
+  'units-designated',
+  'procurement',
+  'implementation',
+  'security-inspection',
+  'crypto-review',
+  'final-acceptance',
+  'payment',
+  'self-evaluation',
+  'post-evaluation',
+  'closed',
+];
+
+export async function seedDemoData(services: ApiServices): Promise<{ users: number; projects: number }> {
+  await services.identity.ensureOrganisations();
+  const userRepo = services.dataSource.getRepository(UserEntity);
+  let users = 0;
+  for (const u of DEMO_USERS) {
+    if (await userRepo.existsBy({ username: u.username })) continue;
+    await services.identity.createUser({ ...u, password: DEMO_PASSWORD, email: `${u.username}@yeji.gov.cn` });
+    users++;
+  }
+  const projectRepo = services.dataSource.getRepository(ProjectEntity);
+  let projects = 0;
+  for (const d of DEMO_PROJECTS) {
+    if (await projectRepo.existsBy({ name: d.form.projectName })) continue;
+    const org = await services.identity.organisationByCode(d.org);
+    const creator =
+      (await services.identity.listUsers(d.org))[0] ?? (await services.identity.listUsers('data-bureau'))[0]!;
+    const form: ApplicationForm = {
+      supervisorSealed: true,
+      urgent: false,
+      participantOrgCodes: [],
+      keyProject: false,
+      departmentBudget: false,
+      ...d.form,
+    };
+    const { project } = await services.projects.create(org, creator.id, form);
+    if (APPROVED_FROM.includes(d.stage)) {
+      await services.ledger.setApproved(project.id, project.investment.total);
+      if (d.paid && toCents(d.paid) > 0n) {
+        const finance = (await services.identity.listUsers('finance'))[0];
+        await services.ledger.book(
+          project.id,
+          'payment',
+          { amount: d.paid, valueDate: '2026-06-30', note: '演示数据' },
+          finance?.id ?? creator.id,
+        );
+      }
+    }
+    await projectRepo.update({ id: project.id }, { stage: d.stage });
+    projects++;
+  }
+  return { users, projects };
+}

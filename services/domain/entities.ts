@@ -1,0 +1,502 @@
+/**
+ * Domain entities as TypeORM EntitySchemas (no decorators: `tsx` does not emit decorator metadata).
+ * Entities hold data; the services next to them hold the rules. Timestamps are ISO-8601 UTC
+ * strings (portable between SQLite and MySQL, and ordered as text); money is DECIMAL(14,2).
+ */
+import { EntitySchema } from 'typeorm';
+import type { EntitySchemaColumnOptions } from 'typeorm';
+import { moneyTransformer, type Money } from './money';
+import type { OrgType, Role } from './organisations';
+
+const id: EntitySchemaColumnOptions = { type: 'integer', primary: true, generated: 'increment' };
+const ts = (name: string, nullable = false): EntitySchemaColumnOptions => ({
+  type: 'varchar',
+  length: 30,
+  name,
+  nullable,
+});
+const money = (name: string, nullable = false): EntitySchemaColumnOptions => ({
+  type: 'decimal',
+  precision: 14,
+  scale: 2,
+  name,
+  nullable,
+  transformer: moneyTransformer,
+});
+const bool = (name: string): EntitySchemaColumnOptions => ({
+  type: 'boolean',
+  name,
+  default: false,
+  transformer: { to: (v: boolean) => v, from: (v: unknown) => v === true || v === 1 || v === '1' },
+});
+const int = (name: string, nullable = false): EntitySchemaColumnOptions => ({
+  type: 'integer',
+  name,
+  nullable,
+  transformer: { to: (v: number | null) => v, from: (v: unknown) => (v === null ? null : Number(v)) },
+});
+const str = (name: string, length: number, nullable = false): EntitySchemaColumnOptions => ({
+  type: 'varchar',
+  length,
+  name,
+  nullable,
+});
+const text = (name: string, nullable = true): EntitySchemaColumnOptions => ({ type: 'text', name, nullable });
+
+// ---------------------------------------------------------------- organisations and users
+
+export interface Organisation {
+  id: number;
+  code: string;
+  name: string;
+  type: OrgType;
+}
+
+export const OrganisationEntity = new EntitySchema<Organisation>({
+  name: 'Organisation',
+  tableName: 'organisation',
+  columns: { id, code: str('code', 40), name: str('name', 100), type: str('type', 20) as never },
+});
+
+export interface User {
+  id: number;
+  username: string;
+  displayName: string;
+  email: string | null;
+  phone: string | null;
+  orgId: number;
+  /** roles within the user's organisation */
+  roles: Role[];
+  passwordHash: string;
+  passwordChangedAt: string;
+  failedLogins: number;
+  lockedUntil: string | null;
+  disabled: boolean;
+  createdAt: string;
+}
+
+export const UserEntity = new EntitySchema<User>({
+  name: 'User',
+  tableName: 'app_user',
+  columns: {
+    id,
+    username: str('username', 60),
+    displayName: str('display_name', 60),
+    email: str('email', 120, true),
+    phone: str('phone', 30, true),
+    orgId: int('org_id'),
+    roles: {
+      type: 'varchar',
+      length: 200,
+      name: 'roles',
+      transformer: {
+        to: (v: Role[]) => v.join(','),
+        from: (v: string) => (v ? (v.split(',') as Role[]) : []),
+      },
+    },
+    passwordHash: str('password_hash', 200),
+    passwordChangedAt: ts('password_changed_at'),
+    failedLogins: { ...int('failed_logins'), default: 0 },
+    lockedUntil: ts('locked_until', true),
+    disabled: bool('disabled'),
+    createdAt: ts('created_at'),
+  },
+});
+
+export interface Session {
+  id: number;
+  /** SM3 of the cookie token: a stolen table does not yield usable tokens */
+  tokenHash: string;
+  userId: number;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  ip: string | null;
+}
+
+export const SessionEntity = new EntitySchema<Session>({
+  name: 'Session',
+  tableName: 'user_session',
+  columns: {
+    id,
+    tokenHash: str('token_hash', 64),
+    userId: int('user_id'),
+    createdAt: ts('created_at'),
+    lastSeenAt: ts('last_seen_at'),
+    expiresAt: ts('expires_at'),
+    ip: str('ip', 64, true),
+  },
+});
+
+// ---------------------------------------------------------------- projects and applications
+
+export const PROJECT_CATEGORIES = [
+  'cloud-platform',
+  'application-system',
+  'infrastructure',
+  'network',
+  'information-resource',
+  'information-security',
+] as const;
+export type ProjectCategory = (typeof PROJECT_CATEGORIES)[number];
+/** R3 names, for UI and exports */
+export const CATEGORY_NAMES: Record<ProjectCategory, string> = {
+  'cloud-platform': '云平台（含数据库）',
+  'application-system': '应用系统',
+  infrastructure: '电子政务基础设施',
+  network: '信息网络',
+  'information-resource': '信息资源开发',
+  'information-security': '信息安全',
+};
+
+export const PROJECT_KINDS = ['new', 'expansion', 'upgrade'] as const;
+export type ProjectKind = (typeof PROJECT_KINDS)[number];
+export const KIND_NAMES: Record<ProjectKind, string> = { new: '新建', expansion: '扩建', upgrade: '升级改造' };
+
+/** The stages of 附件3, in order, plus the ends. */
+export const PROJECT_STAGES = [
+  'draft',
+  'not-governed',
+  'submitted',
+  'joint-review',
+  'rejected',
+  'approval',
+  'investment-plan',
+  'annual-plan',
+  'started',
+  'units-designated',
+  'procurement',
+  'implementation',
+  'security-inspection',
+  'crypto-review',
+  'final-acceptance',
+  'payment',
+  'self-evaluation',
+  'post-evaluation',
+  'closed',
+  'suspended',
+  'terminated',
+] as const;
+export type ProjectStage = (typeof PROJECT_STAGES)[number];
+export const STAGE_NAMES: Record<ProjectStage, string> = {
+  draft: '草稿',
+  'not-governed': '不适用本办法（R2.2）',
+  submitted: '已申报',
+  'joint-review': '联合审查论证',
+  rejected: '审查未通过',
+  approval: '立项审批',
+  'investment-plan': '列入政府性投资计划',
+  'annual-plan': '编制年度建设计划',
+  started: '项目启动',
+  'units-designated': '明确监理/等保/测评单位',
+  procurement: '政府采购',
+  implementation: '项目实施',
+  'security-inspection': '网络安全检查',
+  'crypto-review': '密码应用审查',
+  'final-acceptance': '竣工验收',
+  payment: '经费支付',
+  'self-evaluation': '绩效评价',
+  'post-evaluation': '项目后评价',
+  closed: '已结束',
+  suspended: '已暂停',
+  terminated: '已终止',
+};
+
+export interface Project {
+  id: number;
+  code: string;
+  name: string;
+  category: ProjectCategory;
+  kind: ProjectKind;
+  /** lead organisation (建设单位; for cross-department projects the lead unit, R10) */
+  orgId: number;
+  responsiblePerson: string;
+  startMonth: string;
+  endMonth: string;
+  fundFiscal: Money;
+  fundLoan: Money;
+  fundSelf: Money;
+  fundOther: Money;
+  totalInvestment: Money;
+  /** approved budget (R19.1), set when the review opinion / plan fixes it */
+  approvedAmount: Money | null;
+  keyProject: boolean;
+  departmentBudget: boolean;
+  stage: ProjectStage;
+  planYear: number;
+  processInstanceKey: string | null;
+  currentVersion: number;
+  createdBy: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const ProjectEntity = new EntitySchema<Project>({
+  name: 'Project',
+  tableName: 'project',
+  columns: {
+    id,
+    code: str('code', 40),
+    name: str('name', 200),
+    category: str('category', 40) as never,
+    kind: str('kind', 20) as never,
+    orgId: int('org_id'),
+    responsiblePerson: str('responsible_person', 60),
+    startMonth: str('start_month', 7),
+    endMonth: str('end_month', 7),
+    fundFiscal: money('fund_fiscal'),
+    fundLoan: money('fund_loan'),
+    fundSelf: money('fund_self'),
+    fundOther: money('fund_other'),
+    totalInvestment: money('total_investment'),
+    approvedAmount: money('approved_amount', true),
+    keyProject: bool('key_project'),
+    departmentBudget: bool('department_budget'),
+    stage: str('stage', 40) as never,
+    planYear: int('plan_year'),
+    processInstanceKey: str('process_instance_key', 40, true),
+    currentVersion: int('current_version'),
+    createdBy: int('created_by'),
+    createdAt: ts('created_at'),
+    updatedAt: ts('updated_at'),
+  },
+});
+
+/** R10: participant units of a cross-department project. */
+export interface ProjectParticipant {
+  id: number;
+  projectId: number;
+  orgId: number;
+}
+
+export const ProjectParticipantEntity = new EntitySchema<ProjectParticipant>({
+  name: 'ProjectParticipant',
+  tableName: 'project_participant',
+  columns: { id, projectId: int('project_id'), orgId: int('org_id') },
+});
+
+/** 附件1, one row per version; `data` is the whole form as JSON. */
+export interface ApplicationVersion {
+  id: number;
+  projectId: number;
+  version: number;
+  data: string;
+  createdBy: number;
+  createdAt: string;
+}
+
+export const ApplicationVersionEntity = new EntitySchema<ApplicationVersion>({
+  name: 'ApplicationVersion',
+  tableName: 'application_version',
+  columns: {
+    id,
+    projectId: int('project_id'),
+    version: int('version'),
+    data: text('data', false),
+    createdBy: int('created_by'),
+    createdAt: ts('created_at'),
+  },
+});
+
+export const ATTACHMENT_KINDS = [
+  'construction-basis',
+  'construction-plan',
+  'budget-estimate',
+  'feasibility-report',
+  'application-form',
+  'framework-plan',
+  'acceptance-report',
+  'construction-summary',
+  'security-assessment',
+  'crypto-assessment',
+  'other',
+] as const;
+export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
+
+export interface Attachment {
+  id: number;
+  projectId: number;
+  kind: AttachmentKind;
+  originalName: string;
+  storedName: string;
+  mediaType: string;
+  size: number;
+  sm3: string;
+  uploadedBy: number;
+  uploadedAt: string;
+}
+
+export const AttachmentEntity = new EntitySchema<Attachment>({
+  name: 'Attachment',
+  tableName: 'attachment',
+  columns: {
+    id,
+    projectId: int('project_id'),
+    kind: str('kind', 40) as never,
+    originalName: str('original_name', 200),
+    storedName: str('stored_name', 80),
+    mediaType: str('media_type', 120),
+    size: int('size'),
+    sm3: str('sm3', 64),
+    uploadedBy: int('uploaded_by'),
+    uploadedAt: ts('uploaded_at'),
+  },
+});
+
+// ---------------------------------------------------------------- joint review (R7)
+
+export interface ReviewRound {
+  id: number;
+  projectId: number;
+  roundNo: number;
+  status: 'open' | 'closed';
+  /** the application version under review */
+  applicationVersion: number;
+  openedBy: number;
+  openedAt: string;
+  closedAt: string | null;
+  outcome: 'passed' | 'failed' | null;
+  reason: string | null;
+}
+
+export const ReviewRoundEntity = new EntitySchema<ReviewRound>({
+  name: 'ReviewRound',
+  tableName: 'review_round',
+  columns: {
+    id,
+    projectId: int('project_id'),
+    roundNo: int('round_no'),
+    status: str('status', 20) as never,
+    applicationVersion: int('application_version'),
+    openedBy: int('opened_by'),
+    openedAt: ts('opened_at'),
+    closedAt: ts('closed_at', true),
+    outcome: str('outcome', 20, true) as never,
+    reason: text('reason'),
+  },
+});
+
+export interface ReviewAssignment {
+  id: number;
+  roundId: number;
+  expertId: number;
+}
+
+export const ReviewAssignmentEntity = new EntitySchema<ReviewAssignment>({
+  name: 'ReviewAssignment',
+  tableName: 'review_assignment',
+  columns: { id, roundId: int('round_id'), expertId: int('expert_id') },
+});
+
+/** One expert's scores on the five R7 criteria (0–100 each) and opinion. */
+export interface ExpertScore {
+  id: number;
+  roundId: number;
+  expertId: number;
+  planning: number;
+  sharing: number;
+  feasibility: number;
+  budget: number;
+  cryptography: number;
+  opinion: string;
+  submittedAt: string;
+}
+
+export const ExpertScoreEntity = new EntitySchema<ExpertScore>({
+  name: 'ExpertScore',
+  tableName: 'expert_score',
+  columns: {
+    id,
+    roundId: int('round_id'),
+    expertId: int('expert_id'),
+    planning: int('planning'),
+    sharing: int('sharing'),
+    feasibility: int('feasibility'),
+    budget: int('budget'),
+    cryptography: int('cryptography'),
+    opinion: text('opinion', false),
+    submittedAt: ts('submitted_at'),
+  },
+});
+
+// ---------------------------------------------------------------- budget ledger (R19.2)
+
+export const LEDGER_KINDS = ['payment', 'surplus-return'] as const;
+export type LedgerKind = (typeof LEDGER_KINDS)[number];
+
+export interface LedgerEntry {
+  id: number;
+  projectId: number;
+  kind: LedgerKind;
+  amount: Money;
+  /** business date of the payment / return, YYYY-MM-DD */
+  valueDate: string;
+  note: string | null;
+  recordedBy: number;
+  recordedAt: string;
+}
+
+export const LedgerEntryEntity = new EntitySchema<LedgerEntry>({
+  name: 'LedgerEntry',
+  tableName: 'ledger_entry',
+  columns: {
+    id,
+    projectId: int('project_id'),
+    kind: str('kind', 20) as never,
+    amount: money('amount'),
+    valueDate: str('value_date', 10),
+    note: text('note'),
+    recordedBy: int('recorded_by'),
+    recordedAt: ts('recorded_at'),
+  },
+});
+
+// ---------------------------------------------------------------- rectification orders (R26)
+
+export interface RectificationOrder {
+  id: number;
+  projectId: number;
+  issuedByOrgId: number;
+  issue: string;
+  /** YYYY-MM-DD, inclusive (届满 includes the day) */
+  deadline: string;
+  status: 'open' | 'responded' | 'closed';
+  response: string | null;
+  respondedAt: string | null;
+  closedAt: string | null;
+  issuedBy: number;
+  issuedAt: string;
+}
+
+export const RectificationOrderEntity = new EntitySchema<RectificationOrder>({
+  name: 'RectificationOrder',
+  tableName: 'rectification_order',
+  columns: {
+    id,
+    projectId: int('project_id'),
+    issuedByOrgId: int('issued_by_org_id'),
+    issue: text('issue', false),
+    deadline: str('deadline', 10),
+    status: str('status', 20) as never,
+    response: text('response'),
+    respondedAt: ts('responded_at', true),
+    closedAt: ts('closed_at', true),
+    issuedBy: int('issued_by'),
+    issuedAt: ts('issued_at'),
+  },
+});
+
+export const domainEntities = [
+  OrganisationEntity,
+  UserEntity,
+  SessionEntity,
+  ProjectEntity,
+  ProjectParticipantEntity,
+  ApplicationVersionEntity,
+  AttachmentEntity,
+  ReviewRoundEntity,
+  ReviewAssignmentEntity,
+  ExpertScoreEntity,
+  LedgerEntryEntity,
+  RectificationOrderEntity,
+];

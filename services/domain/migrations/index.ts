@@ -1,0 +1,6 @@
+/** The domain's migrations, in timestamp order (appended to services/db/schema.ts). */
+import { Identity1764100000000 } from './1764100000000-Identity';
+import { Projects1764100001000 } from './1764100001000-Projects';
+import { Oversight1764100002000 } from './1764100002000-Oversight';
+
+export const domainMigrations = [Identity1764100000000, Projects1764100001000, Oversight1764100002000];

@@ -1,0 +1,413 @@
+/**
+ * Projects and their versioned applications (附件1): create, resubmit (version n+1 with a diff),
+ * submit (R2.2 applicability, R6 deadline and materials, R8.2 urgent exception), list with
+ * allow-listed filters and sorting, restricted to what the caller may see.
+ */
+import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { In } from 'typeorm';
+import { HttpError, notFound } from '../http/problem';
+import { assessApplicability, type Applicability } from './applicability';
+import {
+  applicationFormSchema,
+  diffApplications,
+  isApplicationLate,
+  applicationDeadline,
+  totalInvestment,
+  type ApplicationForm,
+  type FieldChange,
+} from './application-form';
+import {
+  ApplicationVersionEntity,
+  AttachmentEntity,
+  CATEGORY_NAMES,
+  KIND_NAMES,
+  OrganisationEntity,
+  ProjectEntity,
+  ProjectParticipantEntity,
+  STAGE_NAMES,
+  type AttachmentKind,
+  type Organisation,
+  type Project,
+  type ProjectStage,
+} from './entities';
+import type { Money } from './money';
+
+/** What a caller may see: everything (bureaus, audit) or one organisation's projects. */
+export type Visibility = { all: true } | { all: false; orgId: number };
+
+export interface ProjectView {
+  id: number;
+  code: string;
+  name: string;
+  category: Project['category'];
+  categoryName: string;
+  kind: Project['kind'];
+  kindName: string;
+  orgCode: string;
+  orgName: string;
+  participants: { code: string; name: string }[];
+  responsiblePerson: string;
+  constructionPeriod: { start: string; end: string };
+  investment: { fiscal: Money; loan: Money; selfRaised: Money; other: Money; total: Money };
+  approvedAmount: Money | null;
+  keyProject: boolean;
+  departmentBudget: boolean;
+  stage: ProjectStage;
+  stageName: string;
+  planYear: number;
+  processInstanceKey: string | null;
+  currentVersion: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const PROJECT_SORT_FIELDS = [
+  'code',
+  'name',
+  'stage',
+  'planYear',
+  'totalInvestment',
+  'createdAt',
+  'updatedAt',
+] as const;
+export type ProjectSortField = (typeof PROJECT_SORT_FIELDS)[number];
+
+export interface ProjectFilter {
+  stage?: ProjectStage;
+  orgCode?: string;
+  year?: number;
+  q?: string;
+  sort?: { field: ProjectSortField; dir: 'asc' | 'desc' };
+  page: number;
+  pageSize: number;
+}
+
+/** R6 / R9 / R10 materials that must be attached before an application can be submitted. */
+export function requiredMaterials(crossDepartment: boolean): AttachmentKind[] {
+  const kinds: AttachmentKind[] = ['construction-basis', 'construction-plan', 'budget-estimate', 'feasibility-report'];
+  if (crossDepartment) kinds.push('framework-plan');
+  return kinds;
+}
+
+export const MATERIAL_NAMES: Record<AttachmentKind, string> = {
+  'construction-basis': '建设依据',
+  'construction-plan': '建设方案',
+  'budget-estimate': '概算',
+  'feasibility-report': '可行性研究报告',
+  'application-form': '申报表（盖章扫描件）',
+  'framework-plan': '跨部门项目框架方案（R10）',
+  'acceptance-report': '验收申请报告',
+  'construction-summary': '建设总结',
+  'security-assessment': '安全风险评估报告（等保测评报告）',
+  'crypto-assessment': '密码应用安全性评估报告',
+  other: '其他',
+};
+
+const EDITABLE_STAGES: readonly ProjectStage[] = ['draft', 'submitted'];
+
+export class ProjectService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Lead and participant organisation ids of a project (R10). */
+  async memberOrgIds(projectId: number): Promise<number[]> {
+    const p = await this.ds.getRepository(ProjectEntity).findOneBy({ id: projectId });
+    if (!p) return [];
+    const parts = await this.ds.getRepository(ProjectParticipantEntity).findBy({ projectId });
+    return [p.orgId, ...parts.map((x) => x.orgId)];
+  }
+
+  async get(id: number): Promise<Project> {
+    const p = await this.ds.getRepository(ProjectEntity).findOneBy({ id });
+    if (!p) throw notFound('项目不存在');
+    return p;
+  }
+
+  async create(
+    lead: Organisation,
+    userId: number,
+    input: ApplicationForm,
+  ): Promise<{ project: ProjectView; version: number }> {
+    const form = applicationFormSchema.parse(input);
+    const participants = await this.participantOrgs(form, lead);
+    const id = await this.ds.transaction(async (m) => {
+      const now = this.now().toISOString();
+      const res = await m.getRepository(ProjectEntity).insert({
+        ...this.projectFields(form),
+        // a unique placeholder, replaced by the code derived from the id below
+        code: `tmp-${now}-${Math.random().toString(36).slice(2, 10)}`,
+        orgId: lead.id,
+        approvedAmount: null,
+        stage: 'draft',
+        processInstanceKey: null,
+        currentVersion: 1,
+        createdBy: userId,
+        createdAt: now,
+        updatedAt: now,
+      });
+      const projectId = Number(res.identifiers[0]!.id);
+      await m.getRepository(ProjectEntity).update({ id: projectId }, { code: projectCode(form.planYear, projectId) });
+      await this.replaceParticipants(m, projectId, participants);
+      await m.getRepository(ApplicationVersionEntity).insert({
+        projectId,
+        version: 1,
+        data: JSON.stringify(form),
+        createdBy: userId,
+        createdAt: now,
+      });
+      return projectId;
+    });
+    return { project: await this.view(id), version: 1 };
+  }
+
+  /** A resubmission: version n+1 and the field-level changes against version n. */
+  async resubmit(
+    projectId: number,
+    userId: number,
+    input: ApplicationForm,
+  ): Promise<{ project: ProjectView; version: number; changes: FieldChange[] }> {
+    const form = applicationFormSchema.parse(input);
+    const project = await this.get(projectId);
+    if (!EDITABLE_STAGES.includes(project.stage)) {
+      throw new HttpError(409, `项目处于“${STAGE_NAMES[project.stage]}”阶段，申报表不可修改`);
+    }
+    const lead = await this.ds.getRepository(OrganisationEntity).findOneByOrFail({ id: project.orgId });
+    const participants = await this.participantOrgs(form, lead);
+    const previous = await this.application(projectId, project.currentVersion);
+    const version = project.currentVersion + 1;
+    await this.ds.transaction(async (m) => {
+      const now = this.now().toISOString();
+      await m.getRepository(ApplicationVersionEntity).insert({
+        projectId,
+        version,
+        data: JSON.stringify(form),
+        createdBy: userId,
+        createdAt: now,
+      });
+      // optimistic check: two concurrent resubmissions cannot both become version n+1
+      const res = await m
+        .getRepository(ProjectEntity)
+        .update(
+          { id: projectId, currentVersion: project.currentVersion },
+          { ...this.projectFields(form), currentVersion: version, updatedAt: now },
+        );
+      if (res.affected === 0) throw new HttpError(409, '申报表已被他人修改，请刷新后重试');
+      await this.replaceParticipants(m, projectId, participants);
+    });
+    return { project: await this.view(projectId), version, changes: diffApplications(previous.form, form) };
+  }
+
+  async application(projectId: number, version: number) {
+    const row = await this.ds.getRepository(ApplicationVersionEntity).findOneBy({ projectId, version });
+    if (!row) throw notFound('申报表版本不存在');
+    return {
+      version: row.version,
+      createdAt: row.createdAt,
+      createdBy: row.createdBy,
+      form: JSON.parse(row.data) as ApplicationForm,
+    };
+  }
+
+  /** A version with its changes against the previous one (version 1: every field is new). */
+  async applicationWithDiff(projectId: number, version: number) {
+    const current = await this.application(projectId, version);
+    const previous = version > 1 ? await this.application(projectId, version - 1) : null;
+    return { ...current, changes: diffApplications(previous?.form ?? null, current.form) };
+  }
+
+  async applicationVersions(projectId: number) {
+    const rows = await this.ds.getRepository(ApplicationVersionEntity).find({
+      where: { projectId },
+      order: { version: 'ASC' },
+      select: { version: true, createdAt: true, createdBy: true },
+    });
+    return rows.map((r) => ({ version: r.version, createdAt: r.createdAt, createdBy: r.createdBy }));
+  }
+
+  /**
+   * Submission: R2.2 decides whether the measures apply at all; R6 requires the materials and the
+   * deadline (before October of the year before the plan year) unless urgent (R8.2).
+   */
+  async submit(projectId: number): Promise<{ project: ProjectView; applicability: Applicability }> {
+    const project = await this.get(projectId);
+    if (project.stage !== 'draft')
+      throw new HttpError(409, `项目处于“${STAGE_NAMES[project.stage]}”阶段，不能重复申报`);
+    const { form } = await this.application(projectId, project.currentVersion);
+    const applicability = assessApplicability({
+      departmentBudget: project.departmentBudget,
+      totalInvestment: project.totalInvestment,
+    });
+    if (applicability.governed) {
+      const today = this.now().toISOString().slice(0, 10);
+      if (isApplicationLate(form.planYear, today) && !form.urgent) {
+        throw new HttpError(
+          422,
+          `${form.planYear} 年度项目应于 ${applicationDeadline(form.planYear)} 前申报（R6）；确需临时追加的项目请勾选“临时确需”（R8.2）`,
+          { rule: 'R6' },
+        );
+      }
+      const present = new Set(
+        (await this.ds.getRepository(AttachmentEntity).find({ where: { projectId }, select: { kind: true } })).map(
+          (a) => a.kind,
+        ),
+      );
+      const missing = requiredMaterials(form.participantOrgCodes.length > 0).filter((k) => !present.has(k));
+      if (missing.length) {
+        throw new HttpError(422, `申报材料不全（R6）：缺少${missing.map((k) => MATERIAL_NAMES[k]).join('、')}`, {
+          rule: 'R6',
+          missing,
+        });
+      }
+    }
+    const stage: ProjectStage = applicability.governed ? 'submitted' : 'not-governed';
+    await this.setStage(projectId, 'draft', stage);
+    return { project: await this.view(projectId), applicability };
+  }
+
+  /** Moves a project between stages; fails with 409 when it is no longer in `from`. */
+  async setStage(projectId: number, from: ProjectStage | readonly ProjectStage[], to: ProjectStage, m?: EntityManager) {
+    const froms = typeof from === 'string' ? [from] : [...from];
+    const res = await (m ?? this.ds.manager)
+      .getRepository(ProjectEntity)
+      .update({ id: projectId, stage: In(froms) }, { stage: to, updatedAt: this.now().toISOString() });
+    if (res.affected === 0)
+      throw new HttpError(409, `项目当前阶段不允许此操作（需处于：${froms.map((s) => STAGE_NAMES[s]).join('、')}）`);
+  }
+
+  async list(filter: ProjectFilter, visibility: Visibility): Promise<{ items: ProjectView[]; total: number }> {
+    const qb = this.filtered(filter, visibility);
+    const total = await qb.getCount();
+    const rows = await qb
+      .skip((filter.page - 1) * filter.pageSize)
+      .take(filter.pageSize)
+      .getMany();
+    return { items: await this.views(rows), total };
+  }
+
+  /** For exports: the same filters, no paging, capped. */
+  async listAll(filter: Omit<ProjectFilter, 'page' | 'pageSize'>, visibility: Visibility, cap = 10_000) {
+    const rows = await this.filtered({ ...filter, page: 1, pageSize: cap }, visibility)
+      .take(cap)
+      .getMany();
+    return this.views(rows);
+  }
+
+  private filtered(filter: ProjectFilter, visibility: Visibility): SelectQueryBuilder<Project> {
+    const qb = this.ds.getRepository(ProjectEntity).createQueryBuilder('p');
+    if (!visibility.all) {
+      qb.andWhere(
+        '(p.orgId = :vis OR p.id IN (SELECT pp.project_id FROM project_participant pp WHERE pp.org_id = :vis))',
+        {
+          vis: visibility.orgId,
+        },
+      );
+    }
+    if (filter.stage) qb.andWhere('p.stage = :stage', { stage: filter.stage });
+    if (filter.year) qb.andWhere('p.planYear = :year', { year: filter.year });
+    if (filter.orgCode) {
+      qb.andWhere('p.orgId IN (SELECT o.id FROM organisation o WHERE o.code = :orgCode)', { orgCode: filter.orgCode });
+    }
+    if (filter.q) {
+      // '!' as LIKE escape: portable between SQLite and MySQL (backslash is not)
+      const like = `%${filter.q.replace(/[!%_]/g, '!$&')}%`;
+      qb.andWhere("(p.name LIKE :like ESCAPE '!' OR p.code LIKE :like ESCAPE '!')", { like });
+    }
+    const sort = filter.sort ?? { field: 'updatedAt', dir: 'desc' };
+    qb.orderBy(`p.${sort.field}`, sort.dir === 'asc' ? 'ASC' : 'DESC').addOrderBy('p.id', 'ASC');
+    return qb;
+  }
+
+  async view(id: number): Promise<ProjectView> {
+    const [v] = await this.views([await this.get(id)]);
+    return v!;
+  }
+
+  async views(rows: Project[]): Promise<ProjectView[]> {
+    if (rows.length === 0) return [];
+    const parts = await this.ds
+      .getRepository(ProjectParticipantEntity)
+      .findBy({ projectId: In(rows.map((r) => r.id)) });
+    const orgIds = [...new Set([...rows.map((r) => r.orgId), ...parts.map((p) => p.orgId)])];
+    const orgs = new Map(
+      (await this.ds.getRepository(OrganisationEntity).findBy({ id: In(orgIds) })).map((o) => [o.id, o]),
+    );
+    return rows.map((p) => {
+      const org = orgs.get(p.orgId)!;
+      return {
+        id: p.id,
+        code: p.code,
+        name: p.name,
+        category: p.category,
+        categoryName: CATEGORY_NAMES[p.category],
+        kind: p.kind,
+        kindName: KIND_NAMES[p.kind],
+        orgCode: org.code,
+        orgName: org.name,
+        participants: parts
+          .filter((x) => x.projectId === p.id)
+          .map((x) => orgs.get(x.orgId)!)
+          .map((o) => ({ code: o.code, name: o.name })),
+        responsiblePerson: p.responsiblePerson,
+        constructionPeriod: { start: p.startMonth, end: p.endMonth },
+        investment: {
+          fiscal: p.fundFiscal,
+          loan: p.fundLoan,
+          selfRaised: p.fundSelf,
+          other: p.fundOther,
+          total: p.totalInvestment,
+        },
+        approvedAmount: p.approvedAmount,
+        keyProject: p.keyProject,
+        departmentBudget: p.departmentBudget,
+        stage: p.stage,
+        stageName: STAGE_NAMES[p.stage],
+        planYear: p.planYear,
+        processInstanceKey: p.processInstanceKey,
+        currentVersion: p.currentVersion,
+        createdAt: p.createdAt,
+        updatedAt: p.updatedAt,
+      };
+    });
+  }
+
+  private projectFields(form: ApplicationForm) {
+    return {
+      name: form.projectName,
+      category: form.category,
+      kind: form.kind,
+      responsiblePerson: form.responsiblePerson,
+      startMonth: form.constructionPeriod.start,
+      endMonth: form.constructionPeriod.end,
+      fundFiscal: form.investment.fiscal,
+      fundLoan: form.investment.loan,
+      fundSelf: form.investment.selfRaised,
+      fundOther: form.investment.other,
+      totalInvestment: totalInvestment(form),
+      keyProject: form.keyProject,
+      departmentBudget: form.departmentBudget,
+      planYear: form.planYear,
+    };
+  }
+
+  private async participantOrgs(form: ApplicationForm, lead: Organisation): Promise<Organisation[]> {
+    const codes = form.participantOrgCodes;
+    if (codes.includes(lead.code)) throw new HttpError(400, '牵头单位不能同时作为参与单位（R10）');
+    if (codes.length === 0) return [];
+    const orgs = await this.ds.getRepository(OrganisationEntity).findBy({ code: In(codes) });
+    const missing = codes.filter((c) => !orgs.some((o) => o.code === c && o.type === 'department'));
+    if (missing.length) throw new HttpError(400, `参与单位代码无效：${missing.join('、')}`);
+    return orgs;
+  }
+
+  private async replaceParticipants(m: EntityManager, projectId: number, orgs: Organisation[]) {
+    const repo = m.getRepository(ProjectParticipantEntity);
+    await repo.delete({ projectId });
+    for (const o of orgs) await repo.insert({ projectId, orgId: o.id });
+  }
+}
+
+export function projectCode(planYear: number, id: number): string {
+  return `YJ${planYear}-${String(id).padStart(4, '0')}`;
+}

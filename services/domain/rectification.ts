@@ -1,0 +1,91 @@
+/**
+ * R26 rectification orders: a supervising body orders a department to rectify by a deadline; the
+ * department responds; the issuer closes it or sends it back. Overdue means today is after the
+ * deadline (the deadline day itself still counts, 届满 includes the day) and it is not closed.
+ */
+import type { DataSource } from 'typeorm';
+import { HttpError, notFound } from '../http/problem';
+import { OrganisationEntity, RectificationOrderEntity, type RectificationOrder } from './entities';
+
+export function isRectificationOverdue(order: Pick<RectificationOrder, 'status' | 'deadline'>, today: string): boolean {
+  return order.status !== 'closed' && today > order.deadline;
+}
+
+export class RectificationService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  private today() {
+    return this.now().toISOString().slice(0, 10);
+  }
+
+  async get(id: number): Promise<RectificationOrder> {
+    const o = await this.ds.getRepository(RectificationOrderEntity).findOneBy({ id });
+    if (!o) throw notFound('整改通知不存在');
+    return o;
+  }
+
+  async issue(projectId: number, issuerOrgId: number, userId: number, input: { issue: string; deadline: string }) {
+    if (input.deadline <= this.today()) throw new HttpError(400, '整改期限须晚于今天（R26）');
+    const res = await this.ds.getRepository(RectificationOrderEntity).insert({
+      projectId,
+      issuedByOrgId: issuerOrgId,
+      issue: input.issue,
+      deadline: input.deadline,
+      status: 'open',
+      response: null,
+      respondedAt: null,
+      closedAt: null,
+      issuedBy: userId,
+      issuedAt: this.now().toISOString(),
+    });
+    return this.view(Number(res.identifiers[0]!.id));
+  }
+
+  async respond(id: number, response: string) {
+    const o = await this.get(id);
+    if (o.status !== 'open') throw new HttpError(409, '该整改通知当前不接受回复');
+    await this.ds
+      .getRepository(RectificationOrderEntity)
+      .update({ id }, { status: 'responded', response, respondedAt: this.now().toISOString() });
+    return this.view(id);
+  }
+
+  /** Only the issuing body decides: accepted → closed, otherwise back to open (same deadline). */
+  async review(id: number, reviewerOrgId: number, accepted: boolean) {
+    const o = await this.get(id);
+    if (o.issuedByOrgId !== reviewerOrgId) throw new HttpError(403, '只有下达整改通知的单位可以验收整改');
+    if (o.status !== 'responded') throw new HttpError(409, '整改尚未回复，不能验收');
+    await this.ds
+      .getRepository(RectificationOrderEntity)
+      .update({ id }, accepted ? { status: 'closed', closedAt: this.now().toISOString() } : { status: 'open' });
+    return this.view(id);
+  }
+
+  async listOf(projectId: number) {
+    const rows = await this.ds
+      .getRepository(RectificationOrderEntity)
+      .find({ where: { projectId }, order: { id: 'ASC' } });
+    return Promise.all(rows.map((r) => this.view(r.id)));
+  }
+
+  async view(id: number) {
+    const o = await this.get(id);
+    const org = await this.ds.getRepository(OrganisationEntity).findOneByOrFail({ id: o.issuedByOrgId });
+    return {
+      id: o.id,
+      projectId: o.projectId,
+      issuedBy: { code: org.code, name: org.name },
+      issue: o.issue,
+      deadline: o.deadline,
+      status: o.status,
+      overdue: isRectificationOverdue(o, this.today()),
+      response: o.response,
+      respondedAt: o.respondedAt,
+      closedAt: o.closedAt,
+      issuedAt: o.issuedAt,
+    };
+  }
+}
