@@ -69,7 +69,12 @@ export interface RuntimeApi {
   /** the start form linked to the process (404 when none) */
   getProcessDefinitionForm(key: string): Promise<FormResult>;
   /** POST /v2/process-definitions/{key}/statistics/element-instances */
-  getProcessDefinitionElementStatistics(key: string, body: Body): Promise<{ items: { elementId: string; active: number; canceled: number; incidents: number; completed: number }[] }>;
+  getProcessDefinitionElementStatistics(
+    key: string,
+    body: Body,
+  ): Promise<{
+    items: { elementId: string; active: number; canceled: number; incidents: number; completed: number }[];
+  }>;
 
   // process instances
   /** awaitCompletion/requestTimeout are honoured here: resolves when the instance completes or rejects with 504 */

@@ -1,0 +1,179 @@
+/**
+ * A thin layer over parameterised SQL for both dialects. SQLite goes straight to the better-sqlite3
+ * connection TypeORM opened (prepared statements cached; no per-query promise plumbing on the hot
+ * path); MySQL/MariaDB goes through a TypeORM QueryRunner. `?` placeholders in both.
+ */
+import type { DataSource, QueryRunner } from 'typeorm';
+
+export type Row = Record<string, unknown>;
+
+export interface Sql {
+  all<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** returns the number of affected rows */
+  run(sql: string, params?: readonly unknown[]): Promise<number>;
+}
+
+interface SqliteStatement {
+  reader: boolean;
+  all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): { changes: number };
+}
+interface SqliteConnection {
+  prepare(sql: string): SqliteStatement;
+  exec(sql: string): void;
+}
+
+const norm = (params: readonly unknown[]): unknown[] =>
+  params.map((p) => (p === undefined ? null : typeof p === 'boolean' ? (p ? 1 : 0) : p));
+
+class SqliteSql implements Sql {
+  private readonly cache = new Map<string, SqliteStatement>();
+  constructor(readonly db: SqliteConnection) {}
+
+  stmt(sql: string): SqliteStatement {
+    let s = this.cache.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      // bounded: ad-hoc search SQL varies with filters
+      if (this.cache.size > 500) this.cache.clear();
+      this.cache.set(sql, s);
+    }
+    return s;
+  }
+
+  all<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    try {
+      return Promise.resolve(this.stmt(sql).all(...norm(params)) as T[]);
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+
+  run(sql: string, params: readonly unknown[] = []): Promise<number> {
+    try {
+      return Promise.resolve(this.stmt(sql).run(...norm(params)).changes);
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+}
+
+class QueryRunnerSql implements Sql {
+  constructor(readonly qr: QueryRunner) {}
+  async all<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    const r = (await this.qr.query(sql, norm(params), true)) as { records?: T[]; raw: unknown };
+    return r.records ?? (Array.isArray(r.raw) ? (r.raw as T[]) : []);
+  }
+  async run(sql: string, params: readonly unknown[] = []): Promise<number> {
+    const r = (await this.qr.query(sql, norm(params), true)) as { affected?: number };
+    return r.affected ?? 0;
+  }
+}
+
+export class Store {
+  readonly kind: 'sqlite' | 'mysql';
+  private sqlite?: SqliteSql;
+  private writer?: QueryRunner;
+  private writerSql?: QueryRunnerSql;
+
+  constructor(readonly ds: DataSource) {
+    const t = ds.options.type;
+    if (t === 'better-sqlite3') {
+      this.kind = 'sqlite';
+      const driver = ds.driver as unknown as { databaseConnection: SqliteConnection };
+      this.sqlite = new SqliteSql(driver.databaseConnection);
+    } else if (t === 'mysql' || t === 'mariadb') {
+      this.kind = 'mysql';
+    } else {
+      throw new Error(`engine: unsupported database type ${t}`);
+    }
+  }
+
+  /** for reads outside the writer; on SQLite the caller serialises them with the writer queue */
+  reader(): Sql {
+    return this.sqlite ?? this.poolSql;
+  }
+
+  /** pool-backed reads for MySQL: each query takes any free connection */
+  private readonly poolSql: Sql = {
+    all: async <T extends Row = Row>(sql: string, params: readonly unknown[] = []) =>
+      (await this.ds.query(sql, norm(params))) as T[],
+    run: async (sql: string, params: readonly unknown[] = []) => {
+      const qr = this.ds.createQueryRunner('master');
+      try {
+        return await new QueryRunnerSql(qr).run(sql, params);
+      } finally {
+        await qr.release();
+      }
+    },
+  };
+
+  /** runs fn in one transaction on the single writer connection; the caller guarantees one at a time */
+  async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    if (this.sqlite) {
+      const db = this.sqlite.db;
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const r = await fn(this.sqlite);
+        db.exec('COMMIT');
+        return r;
+      } catch (e) {
+        db.exec('ROLLBACK');
+        throw e;
+      }
+    }
+    if (!this.writer || this.writer.isReleased) {
+      this.writer = this.ds.createQueryRunner('master');
+      await this.writer.connect();
+      await this.writer.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+      this.writerSql = new QueryRunnerSql(this.writer);
+    }
+    const qr = this.writer;
+    await qr.startTransaction();
+    try {
+      const r = await fn(this.writerSql as QueryRunnerSql);
+      await qr.commitTransaction();
+      return r;
+    } catch (e) {
+      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.writer && !this.writer.isReleased) await this.writer.release();
+  }
+}
+
+/** int64 keys as Zeebe makes them: partition 1 in the high bits, monotonic, persisted in blocks */
+export class KeyGenerator {
+  static readonly FIRST = 2251799813685249;
+  private static readonly BLOCK = 1000;
+  private cur = 0;
+  private hi = 0;
+
+  async init(sql: Sql): Promise<void> {
+    const rows = await sql.all<{ value: number | string }>(`SELECT value FROM zb_sequence WHERE name = 'key'`);
+    if (rows[0]) {
+      this.cur = Number(rows[0].value);
+    } else {
+      this.cur = KeyGenerator.FIRST;
+      await sql.run(`INSERT INTO zb_sequence (name, value) VALUES ('key', ?)`, [this.cur]);
+    }
+    this.hi = this.cur;
+  }
+
+  /** a key inside the running transaction; the reserved block is written by that transaction */
+  async next(tx: Sql): Promise<string> {
+    if (this.cur >= this.hi) {
+      this.hi = this.cur + KeyGenerator.BLOCK;
+      await tx.run(`UPDATE zb_sequence SET value = ? WHERE name = 'key'`, [this.hi]);
+    }
+    return String(this.cur++);
+  }
+
+  /** after a rollback the reservation was undone: reserve again before handing out more */
+  rolledBack(): void {
+    this.hi = this.cur;
+  }
+}
