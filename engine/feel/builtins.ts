@@ -283,19 +283,25 @@ const staticBuiltins: Record<string, FeelBuiltin> = {
   fromAi: builtin(['value', 'description', 'type', 'schema', 'options'], (value) => value ?? null),
 };
 
-/**
- * The Camunda built-ins for one evaluation: `now()` and `today()` read the runtime's clock
- * (pinnable in tests) and are seen in `zone` (UTC, like a Zeebe broker in a container).
- */
-export function camundaBuiltins(now: Date, zone?: string): Record<string, FeelBuiltin> {
-  const clock = (): FeelDateTime =>
-    zone ? feelFromZoned(zonedFromEpoch(now.getTime(), zone)) : (toFeel(new Date(now.getTime())) as FeelDateTime);
-  return {
-    ...staticBuiltins,
-    now: builtin([], clock),
-    today: builtin([], () => parseDate(clock().unwrap().toPlainDate().toString())),
-  };
-}
-
 /** Names of all functions we add or replace; the parser needs them to read multi-word names. */
 export const camundaBuiltinNames: readonly string[] = [...Object.keys(staticBuiltins), 'now', 'today'];
+
+/**
+ * The Camunda built-ins an expression mentions, for one evaluation. Only mentioned names go into
+ * the context: feelin's parser scans every context name for multi-word names, and a full set
+ * would triple the cost of a simple condition. `now()` and `today()` read the runtime's clock
+ * (pinnable in tests) and are seen in `zone` (default UTC, like a Zeebe broker in a container).
+ */
+export function camundaBuiltins(expression: string, now: Date, zone?: string): Record<string, FeelBuiltin> {
+  const text = expression.replace(/\s+/g, ' ');
+  const clock = (): FeelDateTime =>
+    zone ? feelFromZoned(zonedFromEpoch(now.getTime(), zone)) : (toFeel(new Date(now.getTime())) as FeelDateTime);
+  const result: Record<string, FeelBuiltin> = {};
+  for (const name of camundaBuiltinNames) {
+    if (!text.includes(name)) continue;
+    if (name === 'now') result.now = builtin([], clock);
+    else if (name === 'today') result.today = builtin([], () => parseDate(clock().unwrap().toPlainDate().toString()));
+    else result[name] = staticBuiltins[name] as FeelBuiltin;
+  }
+  return result;
+}

@@ -77,11 +77,27 @@ export function toJsonValue(value: unknown): unknown {
   return null;
 }
 
+/** Whether `value` holds something feelin would not read as a context or list (cheap scan). */
+function needsNormalization(value: unknown): boolean {
+  if (value === undefined || typeof value === 'bigint') return true;
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some(needsNormalization);
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto === null) return true;
+  if (proto !== Object.prototype) return false;
+  for (const key in value) {
+    if (needsNormalization((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
+
 /**
  * Prepares variables for feelin: plain objects (including null-prototype ones, e.g. from
  * database drivers) become ordinary contexts, Dates stay Dates (feelin maps them to date-times).
+ * Returns the input itself when nothing needs changing (the common case: parsed JSON).
  */
 export function toFeelInput(value: unknown): unknown {
+  if (!needsNormalization(value)) return value;
   if (value === undefined) return null;
   if (Array.isArray(value)) return value.map(toFeelInput);
   if (isPlainObject(value)) {

@@ -86,10 +86,14 @@ export function unexpectedTypeMessage(
   return `Expected result of the expression '${expression}' to ${wanted}, but was '${actual}'.${formatWarnings(warnings)}`;
 }
 
-function buildContext(context: Record<string, unknown>, opts: FeelOptions | undefined): Record<string, unknown> {
+function buildContext(
+  expression: string,
+  context: Record<string, unknown>,
+  opts: FeelOptions | undefined,
+): Record<string, unknown> {
   const variables = toFeelInput(context);
   return {
-    ...camundaBuiltins(opts?.now ?? new Date(), opts?.timeZone),
+    ...camundaBuiltins(expression, opts?.now ?? new Date(), opts?.timeZone),
     ...(variables as Record<string, unknown>),
   };
 }
@@ -101,7 +105,7 @@ export function evaluateRaw(expression: string, context: Record<string, unknown>
   }
   let result: ReturnType<typeof evaluate>;
   try {
-    result = evaluate(expression, buildContext(context, opts));
+    result = evaluate(expression, buildContext(expression, context, opts));
   } catch (error) {
     if (error instanceof FeelinSyntaxError) {
       throw new FeelError(

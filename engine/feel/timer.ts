@@ -224,5 +224,8 @@ export function scheduleTimer(
       return scheduleDuration(resolved, now, zone);
     case 'cycle':
       return scheduleCycle(resolved, now, zone);
+    default:
+      // kinds come from stored rows too, where the type system cannot vouch for them
+      throw new FeelError(`Unknown timer kind '${String(def.kind)}'`, def.value);
   }
 }

@@ -11,6 +11,7 @@ import {
   expressionBody,
   isExpression,
 } from '../../engine/feel';
+import { toFeelInput } from '../../engine/feel/convert';
 
 const now = new Date('2026-03-15T08:30:00Z');
 
@@ -169,6 +170,22 @@ describe('evaluateExpression', () => {
     it('should not treat date strings in variables as dates', () => {
       expect(evaluateExpression('d', { d: '2026-01-01' }, { now })).toBe('2026-01-01');
       expect(evaluateExpression('date(d) + duration("P1D")', { d: '2026-01-01' }, { now })).toBe('2026-01-02');
+    });
+
+    it('should pass parsed JSON to feelin without copying it', () => {
+      const variables = { a: [1, { b: 'c' }] };
+      expect(toFeelInput(variables)).toBe(variables);
+    });
+
+    it('should copy only what needs normalising', () => {
+      const input = { a: [Object.assign(Object.create(null) as object, { b: 1 })], n: 10n, u: undefined };
+      const output = toFeelInput(input) as { a: unknown[]; n: unknown; u: unknown };
+      expect(output).toEqual({ a: [{ b: 1 }], n: 10, u: null });
+      expect(Object.getPrototypeOf(output.a[0])).toBe(Object.prototype);
+    });
+
+    it('should find Camunda built-ins however the words of their name are spaced', () => {
+      expect(evaluateExpression('get   or\n else(x, 1)', {}, { now })).toBe(1);
     });
 
     it('should let a variable shadow a Camunda built-in of the same name, as with feelin built-ins', () => {

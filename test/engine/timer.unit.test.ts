@@ -290,6 +290,13 @@ describe('timeCycle with cron expressions', () => {
   });
 });
 
+describe('timer definitions', () => {
+  it('should reject an unknown kind', () => {
+    const def = { kind: 'interval', value: 'PT1S' } as unknown as TimerDefinition;
+    expect(() => scheduleTimer(def, {}, at('2026-01-10T00:00:00Z'))).toThrow("Unknown timer kind 'interval'");
+  });
+});
+
 describe('timer options', () => {
   it('should reject an unknown zone', () => {
     expect(() => schedule('duration', 'P1D', '2026-01-10T00:00:00Z', {}, 'Mars/Olympus')).toThrow(
