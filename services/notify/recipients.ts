@@ -34,6 +34,8 @@ export interface RecipientDirectory {
   candidateGroup(group: string): Promise<Recipient[]>;
   /** the contact people of a department (项目建设单位), by department code */
   departmentContacts(departmentCode: string): Promise<Recipient[]>;
+  /** display name of a candidate group, e.g. dept:JYJ → 区教育局 (optional) */
+  groupName?(group: string): Promise<string | undefined>;
 }
 
 /** Deduplicates by user id, keeping the first. */

@@ -54,7 +54,7 @@ function layout(title: string, rows: [string, string][], link: string, note?: st
 
 export type DecisionKind = 'approved' | 'rejected' | 'returned' | 'decided';
 
-const DECISION_WORDS: Record<DecisionKind, string> = {
+export const DECISION_WORDS: Record<DecisionKind, string> = {
   approved: '通过',
   rejected: '未通过',
   returned: '退回',
