@@ -290,7 +290,8 @@ export class ProcessBuilder {
     const height = 14 * lines;
     const pos = n.labelPos ?? (isGw ? 'top-right' : n.kind === 'boundaryEvent' && n.side === 'top' ? 'top' : 'bottom');
     if (pos === 'top-right') return { x: b.x + b.width - 8, y: b.y - height - 2, width, height };
-    if (pos === 'top') return { x: b.x + b.width / 2 - width / 2, y: b.y - height - 4, width, height };
+    // Left of a top-attached event, clear of the flow that leaves it upwards.
+    if (pos === 'top') return { x: b.x - width - 4, y: b.y - height + 4, width, height };
     if (n.kind === 'boundaryEvent') return { x: b.x + b.width + 2, y: b.y + b.height, width, height };
     return { x: b.x + b.width / 2 - width / 2, y: b.y + b.height + 4, width, height };
   }
@@ -470,7 +471,7 @@ export class ProcessBuilder {
         const vertical = Math.abs(x1 - x2) < 1;
         const lb: Bounds = vertical
           ? { x: x1 + 4, y: (y1 + y2) / 2 - 7, width: 14 * f.name.length, height: 14 }
-          : { x: x1 + 6, y: y1 - 18, width: 14 * f.name.length, height: 14 };
+          : { x: x1 + 6, y: y1 + 4, width: 14 * f.name.length, height: 14 };
         out.push('        <bpmndi:BPMNLabel>', `          ${dc(lb)}`, '        </bpmndi:BPMNLabel>');
       }
       out.push('      </bpmndi:BPMNEdge>');

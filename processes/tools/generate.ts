@@ -435,7 +435,7 @@ function projectLifecycle(): ProcessBuilder {
   ch.end('EndEvent_ChangeIneligible', '不符合变更条件', 44, 8);
   ch.user('Task_ChangeApproval', '区政府：审批变更申请', 44, 7, G.government, 'review-opinion', {
     doc: 'R20：向区政府申请调整。',
-    io: { outputs: [['=decision', 'changeDecision'], ['=reason', 'changeReason']] },
+    io: { outputs: [['=decision', 'changeDecision'], ['=reason', 'changeApprovalReason']] },
   });
   ch.xor('Gateway_ChangeApproved', '批准变更？', 45, 7);
   ch.svc('Task_ChangeFile', '向区数管局备案', 46, 7, 'egov.change-file', { doc: 'R20：同时向区数管局备案。' });
@@ -467,7 +467,7 @@ function projectLifecycle(): ProcessBuilder {
   });
   dl.user('Task_DelayReview', '区数管局：审核延期验收申请', 52, 7, G.dataBureau, 'review-opinion', {
     doc: 'R22.3',
-    io: { outputs: [['=decision', 'delayDecision'], ['=reason', 'delayReason']] },
+    io: { outputs: [['=decision', 'delayDecision'], ['=reason', 'delayReviewReason']] },
   });
   dl.xor('Gateway_DelayApproved', '同意延期？', 53, 7);
   dl.svc('Task_AcceptanceDateUpdate', '更新约定验收日期', 54, 7, 'egov.acceptance-date-update', { doc: 'R22.3' });
@@ -869,7 +869,11 @@ function projectLifecycle(): ProcessBuilder {
   p.chain('Gateway_CryptoInspectionMerge', 'Task_CryptoReview', 'Gateway_CryptoPassed');
   p.flow('Gateway_CryptoPassed', 'Task_CryptoRectify', { name: '否', isDefault: true });
   p.flow('Task_CryptoRectify', 'Gateway_CryptoInspectionMerge');
-  p.flow('Gateway_CryptoPassed', 'Gateway_InspectionJoin', { name: '是', condition: '=cryptoReviewResult = "pass"' });
+  p.flow('Gateway_CryptoPassed', 'Gateway_InspectionJoin', {
+    name: '是',
+    condition: '=cryptoReviewResult = "pass"',
+    route: 'hv',
+  });
   p.flow('Gateway_InspectionJoin', 'EndEvent_ConstructionDone');
 
   p.chain('StartEvent_ChangeRequested', 'Task_ChangeRequestForm', 'Task_ChangeCheck', 'Gateway_ChangeEligible');
@@ -1156,10 +1160,10 @@ function crossDepartmentSubproject(): ProcessBuilder {
   const p = new ProcessBuilder(
     'cross-department-subproject',
     '跨部门项目参建单位子项目',
-    'R10：统一框架方案确定后，各参建单位按项目管理要求申请建设本部门参建内容。输入变量：projectId, participant {departmentCode, departmentGroup, subProjectName, subProjectBudget}。',
+    'R10：统一框架方案确定后，各参建单位按项目管理要求申请建设本部门参建内容。输入变量：projectId, participant {departmentCode, departmentName, subProjectName, subProjectContent, subProjectBudget}（统一框架方案 participants 的一项）。',
   );
   const d = dsl(p);
-  const group = '=[participant.departmentGroup]';
+  const group = '=["dept:" + participant.departmentCode]';
   d.start('StartEvent_SubProject', '子项目开始', 0, 1);
   d.xor('Gateway_SubProjectMerge', '', 1, 1);
   d.user('Task_SubProjectApplication', '参建单位：申请本部门参建内容', 2, 1, group, 'subproject-application', {
