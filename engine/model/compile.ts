@@ -110,7 +110,7 @@ export async function compileBpmn(xml: string, now = Date.now()): Promise<Compil
     root = parsed.rootElement as Node;
     for (const w of parsed.warnings) {
       const el = w.element as Node | undefined;
-      issues.push({ elementId: el?.id ?? '(document)', message: w.message.split('\n')[0] ?? w.message });
+      issues.push({ elementId: el?.id ?? '(document)', message: w.message.replace(/\s*\n\s*/g, '; ') });
     }
   } catch (e) {
     return {
