@@ -1,0 +1,247 @@
+/**
+ * The authorisation matrix, GENERATED from the route table: every route × every role × own/other
+ * department (or assigned/unassigned expert) is requested over real HTTP and compared with the
+ * expectation below. A route without an expectation fails, and so does a route the router serves
+ * that is not in the table.
+ *
+ * Requests carry an empty body: an allowed caller gets past authorisation and is stopped by
+ * validation (400/409/422) or succeeds without side effects; a denied one gets 401/403/404.
+ */
+import { routes } from '../../services/api/routes';
+import { createApiRouter, servedRoutes } from '../../services/api/router';
+import type { AnyRoute } from '../../services/api/types';
+import { DEMO_PASSWORD, seedDemoData } from '../../services/demo/seed';
+import { ProjectEntity, UserEntity } from '../../services/domain/entities';
+import { files, startTestApi, type Client, type TestApi } from './support/api';
+
+type P =
+  | 'dept-staff'
+  | 'dept-manager'
+  | 'db-staff'
+  | 'db-manager'
+  | 'process-owner'
+  | 'admin'
+  | 'finance'
+  | 'expert'
+  | 'auditor';
+
+const USERNAMES: Record<P, string> = {
+  'dept-staff': 'jyj.staff',
+  'dept-manager': 'jyj.manager',
+  'db-staff': 'sgj.staff',
+  'db-manager': 'sgj.manager',
+  'process-owner': 'sgj.owner',
+  admin: 'admin',
+  finance: 'czj.staff',
+  expert: 'expert1',
+  auditor: 'sjj.auditor',
+};
+const PRINCIPALS = Object.keys(USERNAMES) as P[];
+const ALL: P[] = PRINCIPALS;
+const READERS: P[] = [
+  'dept-staff',
+  'dept-manager',
+  'db-staff',
+  'db-manager',
+  'process-owner',
+  'admin',
+  'finance',
+  'auditor',
+];
+const DEPT: P[] = ['dept-staff', 'dept-manager'];
+
+/** Who may call each route ('public' = also without login). Written independently of the table. */
+const EXPECTED: Record<string, P[] | 'public'> = {
+  'auth.login': 'public',
+  'auth.logout': ALL,
+  'auth.me': ALL,
+  'auth.password': ALL,
+  'organisations.list': ALL,
+  'users.list': ['admin', 'auditor'],
+  'users.create': ['admin'],
+  'users.update': ['admin'],
+  'experts.list': ['db-staff', 'db-manager', 'admin', 'finance', 'auditor'],
+  'projects.list': READERS,
+  'projects.export': READERS,
+  'projects.create': DEPT,
+  'projects.get': READERS,
+  'applications.list': READERS,
+  'applications.get': READERS,
+  'applications.resubmit': DEPT,
+  'projects.submit': DEPT,
+  'attachments.list': READERS,
+  'attachments.upload': DEPT,
+  'attachments.content': READERS,
+  'attachments.get': READERS,
+  'reviews.listOfProject': READERS,
+  'reviews.open': ['db-staff', 'db-manager'],
+  'reviews.close': ['db-manager'],
+  'reviews.assigned': ['expert'],
+  'reviews.get': ['expert'],
+  'reviews.score': ['expert'],
+  'ledger.get': READERS,
+  'ledger.approve': ['db-manager'],
+  'ledger.pay': ['finance'],
+  'ledger.returnSurplus': ['finance'],
+  'rectifications.listOfProject': READERS,
+  'rectifications.issue': ['db-staff', 'db-manager', 'finance'],
+  'rectifications.respond': DEPT,
+  'rectifications.review': ['db-staff', 'db-manager', 'finance'],
+  'audit.list': ['admin', 'auditor'],
+  openapi: 'public',
+};
+
+interface Fixture {
+  own: Record<string, number>;
+  other: Record<string, number>;
+}
+
+describe('authorisation matrix (generated from services/api/routes.ts)', () => {
+  let api: TestApi;
+  const clients = new Map<P, Client>();
+  const fx: Fixture = { own: {}, other: {} };
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    await seedDemoData(api.services);
+    const s = api.services;
+    const projects = api.ds.getRepository(ProjectEntity);
+    const own = await projects.findOneByOrFail({ name: '叶集区智慧教育云平台扩容' }); // JYJ, submitted
+    const other = await projects.findOneByOrFail({ name: '区人民医院互联网医院信息系统' }); // WJW, joint-review
+    const users = api.ds.getRepository(UserEntity);
+    const id = async (u: string) => (await users.findOneByOrFail({ username: u })).id;
+    const [e1, e2, e3] = [await id('expert1'), await id('expert2'), await id('expert3')];
+    const e4 = (
+      await s.identity.createUser({
+        username: 'expert4',
+        displayName: '专家四',
+        orgCode: 'experts',
+        roles: ['expert'],
+        password: DEMO_PASSWORD,
+      })
+    ).id;
+    const dbStaff = await id('sgj.staff');
+    const dataBureau = await s.identity.organisationByCode('data-bureau');
+    for (const [side, p, experts] of [
+      ['own', own, [e1, e2, e3]],
+      ['other', other, [e2, e3, e4]],
+    ] as const) {
+      const bucket = fx[side];
+      bucket.project = p.id;
+      bucket.attachment = (
+        await s.attachments.store(p.id, 'other', { originalname: 'a.pdf', buffer: files.pdf() }, dbStaff)
+      ).id;
+      bucket.reviewRound = (await s.reviews.open(p.id, [...experts], dbStaff)).id;
+      bucket.rectification = (
+        await s.rectifications.issue(p.id, dataBureau.id, dbStaff, {
+          issue: '补充等保测评报告',
+          deadline: '2099-01-01',
+        })
+      ).id;
+      bucket.user = await id(side === 'own' ? 'jyj.staff' : 'wjw.staff');
+    }
+    for (const p of PRINCIPALS) {
+      const c = api.client();
+      await c.login(USERNAMES[p], DEMO_PASSWORD);
+      clients.set(p, c);
+    }
+  });
+  afterAll(() => api?.close());
+
+  it('should have an expectation for every route in the table, and no stale ones', () => {
+    const ids = routes.map((r) => r.id);
+    expect(ids.filter((id) => !(id in EXPECTED))).toEqual([]);
+    expect(Object.keys(EXPECTED).filter((id) => !ids.includes(id))).toEqual([]);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('should serve exactly the routes of the table (nothing added by hand)', () => {
+    const router = createApiRouter({ config: api.config, dataSource: api.ds, services: api.services });
+    const served = servedRoutes(router).map((r) => `${r.method.toUpperCase()} ${r.path}`);
+    expect(served.sort()).toEqual(routes.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort());
+  });
+
+  it('should never let the audit role write (read-only everywhere)', () => {
+    const writes = routes.filter((r) => r.method !== 'get' && !['public', 'authenticated'].includes(r.scope));
+    expect(
+      writes.filter((r) => r.access.roles === 'any' || r.access.roles.includes('auditor')).map((r) => r.id),
+    ).toEqual([]);
+  });
+
+  // logout last: it ends the session the other requests use
+  const ordered: AnyRoute[] = [
+    ...routes.filter((r) => r.id !== 'auth.logout'),
+    ...routes.filter((r) => r.id === 'auth.logout'),
+  ];
+
+  function url(r: AnyRoute, side: 'own' | 'other'): string {
+    const id = r.resource ? fx[side][r.resource] : undefined;
+    return '/api' + r.path.replace(':id', String(id)).replace(':version', '1');
+  }
+
+  async function call(c: Client, r: AnyRoute, side: 'own' | 'other') {
+    const method = r.method.toUpperCase();
+    if (method === 'GET') return c.get(url(r, side));
+    if (r.upload) return c.request(method, url(r, side), { body: new FormData() });
+    return c.request(method, url(r, side), { json: {} });
+  }
+
+  const sides = (r: AnyRoute): ('own' | 'other')[] =>
+    r.resource && r.resource !== 'user' ? ['own', 'other'] : ['own'];
+
+  for (const r of ordered) {
+    describe(`${r.method.toUpperCase()} ${r.path} (${r.id}, scope ${r.scope})`, () => {
+      it('should answer 401 to anonymous callers unless public', async () => {
+        const res = await call(api.client(), r, 'own');
+        if (EXPECTED[r.id] === 'public') expect([401, 403]).not.toContain(res.status);
+        else {
+          expect(res.status).toBe(401);
+          expect(res.headers.get('content-type')).toMatch(/problem\+json/);
+        }
+      });
+
+      for (const p of PRINCIPALS) {
+        for (const side of sides(r)) {
+          it(`${p} on ${side} resource`, async () => {
+            const expected = EXPECTED[r.id];
+            if (expected === undefined) throw new Error(`route ${r.id} is missing from the matrix`);
+            const allowedRole = expected === 'public' || expected.includes(p);
+            const res = await call(clients.get(p)!, r, side);
+            expect(res.status).toBeLessThan(500);
+            if (!allowedRole) {
+              expect({ status: res.status }).toEqual({ status: 403 });
+              expect(res.headers.get('content-type')).toMatch(/problem\+json/);
+              return;
+            }
+            // scope: departments see only their own projects, experts only their assigned rounds
+            const scoped =
+              side === 'other' &&
+              ((r.scope === 'own-department' && DEPT.includes(p)) || (r.scope === 'assigned-expert' && p === 'expert'));
+            if (scoped) expect({ status: res.status }).toEqual({ status: 404 });
+            else {
+              const denied = [401, 403, 404].includes(res.status);
+              expect(denied ? { status: res.status, body: res.body } : 'allowed').toBe('allowed');
+            }
+          });
+        }
+      }
+    });
+  }
+
+  it('should have written nothing for the empty-bodied writes (no new projects, versions or ledger entries)', async () => {
+    const [{ n: projects }] = (await api.ds.query('SELECT COUNT(*) AS n FROM project')) as { n: number }[];
+    const [{ n: versions }] = (await api.ds.query('SELECT COUNT(*) AS n FROM application_version')) as { n: number }[];
+    const [{ n: ledger }] = (await api.ds.query('SELECT COUNT(*) AS n FROM ledger_entry')) as { n: number }[];
+    expect(Number(projects)).toBe(12);
+    expect(Number(versions)).toBe(12);
+    expect(Number(ledger)).toBe(4);
+  });
+
+  it('should audit denied attempts', async () => {
+    const rows = (await api.ds.query("SELECT COUNT(*) AS n FROM audit_log WHERE outcome = 'denied'")) as {
+      n: number;
+    }[];
+    expect(Number(rows[0]!.n)).toBeGreaterThan(50);
+    expect(await api.services.audit.verify()).toBeNull();
+  });
+});
