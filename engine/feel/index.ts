@@ -2,12 +2,13 @@
  * engine/feel — FEEL for the local Zeebe-compatible runtime: feelin plus Camunda 8.8's built-ins,
  * Zeebe's result conversion and error messages, and timer definitions (./timer).
  */
-import { resultTypeOf, toJsonValue } from './convert';
+import { resultTypeOf, toJsonValue, type ZeebeResultType } from './convert';
 import { FeelError } from './errors';
 import { evaluateRaw, unexpectedTypeMessage, type FeelOptions } from './evaluate';
 
 export { FeelError } from './errors';
 export { checkSyntax, type FeelOptions } from './evaluate';
+export type { ZeebeResultType } from './convert';
 export { scheduleTimer, type TimerDefinition, type TimerSchedule } from './timer';
 
 /**
@@ -44,4 +45,25 @@ export function evaluateCondition(expression: string, context: Record<string, un
   const { value, warnings } = evaluateRaw(expression, context, opts);
   if (typeof value === 'boolean') return value;
   throw new FeelError(unexpectedTypeMessage(expression, 'BOOLEAN', resultTypeOf(value), warnings), expression);
+}
+
+/**
+ * Evaluates an expression whose result must have one of the given Zeebe result types (e.g.
+ * 'STRING' for a job type, ['STRING', 'NUMBER'] for a correlation key, 'ARRAY' for an input
+ * collection) and returns it converted like evaluateExpression. Otherwise FeelError with Zeebe's
+ * message: "Expected result of the expression 'x' to be 'STRING', but was 'NULL'." plus warnings.
+ */
+export function evaluateTyped(
+  expression: string,
+  context: Record<string, unknown>,
+  expected: ZeebeResultType | readonly ZeebeResultType[],
+  opts?: FeelOptions,
+): unknown {
+  const { value, warnings } = evaluateRaw(expression, context, opts);
+  const actual = resultTypeOf(value);
+  const allowed: readonly ZeebeResultType[] = typeof expected === 'string' ? [expected] : expected;
+  if (!allowed.includes(actual)) {
+    throw new FeelError(unexpectedTypeMessage(expression, expected, actual, warnings), expression);
+  }
+  return toJsonValue(value);
 }

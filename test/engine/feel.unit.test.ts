@@ -7,6 +7,7 @@ import {
   checkSyntax,
   evaluateCondition,
   evaluateExpression,
+  evaluateTyped,
   evaluateValue,
   expressionBody,
   isExpression,
@@ -319,6 +320,27 @@ describe('evaluateCondition', () => {
     expect(failureOf(() => evaluateCondition('assert(x, x != null)', {}, { now })).message).toBe(
       "Assertion failure on evaluate the expression 'assert(x, x != null)': The condition is not fulfilled " +
         'The evaluation reported the following warnings:\n[ASSERT_FAILURE] The condition is not fulfilled',
+    );
+  });
+});
+
+describe('evaluateTyped', () => {
+  it('should return results of an expected type, converted', () => {
+    expect(evaluateTyped('"review-" + dept', { dept: 'audit' }, 'STRING', { now })).toBe('review-audit');
+    expect(evaluateTyped('projectNo', { projectNo: 42 }, ['STRING', 'NUMBER'], { now })).toBe(42);
+    expect(evaluateTyped('[date("2026-01-01")]', {}, 'ARRAY', { now })).toEqual(['2026-01-01']);
+  });
+
+  it("should fail with Zeebe's message for one expected type", () => {
+    expect(failureOf(() => evaluateTyped('jobType', {}, 'STRING', { now })).message).toBe(
+      "Expected result of the expression 'jobType' to be 'STRING', but was 'NULL'. " +
+        "The evaluation reported the following warnings:\n[NO_VARIABLE_FOUND] No variable found with name 'jobType'",
+    );
+  });
+
+  it("should fail with Zeebe's message for several expected types", () => {
+    expect(failureOf(() => evaluateTyped('key', { key: true }, ['STRING', 'NUMBER'], { now })).message).toBe(
+      "Expected result of the expression 'key' to be one of '[STRING, NUMBER]', but was 'BOOLEAN'.",
     );
   });
 });
