@@ -3,6 +3,8 @@
  * REST API subset (`/v2`) the official SDK uses. Public entry point.
  */
 import type { Logger } from 'pino';
+import { hostEngine } from './http/embedded';
+import { createRuntime, engineMigrations } from './runtime';
 
 export interface EmbeddedEngineOptions {
   /** sqlite:<file> or mysql://… — where the engine keeps its state (tables zb_*) */
@@ -21,6 +23,14 @@ export interface EmbeddedEngine {
   close(): Promise<void>;
 }
 
-export async function startEmbeddedEngine(_opts: EmbeddedEngineOptions): Promise<EmbeddedEngine> {
-  throw new Error('engine: not implemented yet (issue 3)');
+/**
+ * Opens the engine database (migrations in `zb_migrations`), starts the runtime (timers, job
+ * timeouts, recovery of what was waiting), then serves `/v2` on host:port.
+ */
+export async function startEmbeddedEngine(opts: EmbeddedEngineOptions): Promise<EmbeddedEngine> {
+  const hosted = await hostEngine(
+    { createRuntime: (deps) => createRuntime(deps), engineMigrations },
+    { databaseUrl: opts.databaseUrl, host: opts.host || '127.0.0.1', port: opts.port, logger: opts.logger },
+  );
+  return { restAddress: hosted.restAddress, close: () => hosted.close() };
 }

@@ -10,7 +10,7 @@ import type { RuntimeApi } from '../runtime/api';
 import { startEngineHttpServer, type EngineHttpServer } from './server';
 
 export interface RuntimeModule {
-  createRuntime(deps: { dataSource: DataSource; logger: Logger }): RuntimeApi;
+  createRuntime(deps: { dataSource: DataSource; logger: Logger }): RuntimeApi | Promise<RuntimeApi>;
   engineMigrations: (new () => MigrationInterface)[];
 }
 
@@ -38,7 +38,7 @@ export async function hostEngine(mod: RuntimeModule, opts: HostOptions): Promise
   let runtime: RuntimeApi | undefined;
   let http: EngineHttpServer | undefined;
   try {
-    runtime = mod.createRuntime({ dataSource, logger });
+    runtime = await mod.createRuntime({ dataSource, logger });
     await runtime.start();
     http = await startEngineHttpServer({ runtime, logger, host: opts.host, port: opts.port });
   } catch (err) {

@@ -11,9 +11,42 @@ import { startEmbeddedEngine, type EmbeddedEngine } from '../../engine';
 import { createEngineClient, type EngineClient } from '../../services/engine-client';
 import { createTestDatabase, type TestDatabase } from './db';
 
+/**
+ * SDK types with branded keys/ids as plain strings, so tests can pass and compare literals;
+ * in answers (`Out`) search results always carry `items` and `page`.
+ */
+export type Plain<T, Out extends boolean = true> = T extends { readonly __brand: string }
+  ? string
+  : T extends Blob
+    ? T
+    : T extends (infer U)[]
+      ? Plain<U, Out>[]
+      : T extends (...args: never[]) => unknown
+        ? T
+        : T extends object
+          ? { [K in keyof T as Out extends true ? (K extends Always ? never : K) : K]: Plain<T[K], Out> } & {
+              [K in keyof T as Out extends true ? (K extends Always ? K : never) : never]-?: Plain<
+                NonNullable<T[K]>,
+                Out
+              >;
+            }
+          : T;
+type Always = 'items' | 'page';
+
+/** The SDK client as tests use it: same methods and wire behaviour, plain-string keys in and out. */
+export type PlainClient = {
+  [K in keyof EngineClient]: EngineClient[K] extends (...args: infer A) => infer R
+    ? R extends PromiseLike<infer V>
+      ? (...args: { [I in keyof A]: Plain<A[I], false> }) => Promise<Plain<V>>
+      : EngineClient[K]
+    : EngineClient[K];
+};
+
 export interface TestEngine {
   engine: EmbeddedEngine;
   client: EngineClient;
+  /** `client` typed with plain strings for keys (the same object) */
+  sdk: PlainClient;
   db: TestDatabase;
   /** closes the engine (state stays in the database) and starts a new one on the same database */
   restart(between?: () => Promise<void>): Promise<void>;
@@ -47,9 +80,11 @@ export async function startTestEngine(label = 'engine'): Promise<TestEngine> {
     await db.drop();
     throw err;
   }
+  const client = clientFor(engine);
   const t: TestEngine = {
     engine,
-    client: clientFor(engine),
+    client,
+    sdk: client as unknown as PlainClient,
     db,
     async restart(between) {
       t.client.stopAllWorkers();
@@ -57,6 +92,7 @@ export async function startTestEngine(label = 'engine'): Promise<TestEngine> {
       await between?.();
       t.engine = await boot(db.url);
       t.client = clientFor(t.engine);
+      t.sdk = t.client as unknown as PlainClient;
     },
     async stop() {
       t.client.stopAllWorkers();
@@ -107,4 +143,60 @@ export async function rejection(p: Promise<unknown>): Promise<{ status: number; 
     return { status: e.status ?? -1, title: e.title, detail: e.detail };
   }
   throw new Error('expected the call to be rejected');
+}
+
+/** Activates up to `max` jobs of a type, long-polling up to `waitMs` (as a worker would). */
+export async function activateJobs(
+  client: EngineClient,
+  type: string,
+  opts: { max?: number; timeoutMs?: number; waitMs?: number; worker?: string; fetchVariable?: string[] } = {},
+) {
+  const res = await client.activateJobs({
+    type,
+    worker: opts.worker ?? 'test-worker',
+    timeout: opts.timeoutMs ?? 60_000,
+    maxJobsToActivate: opts.max ?? 1,
+    requestTimeout: opts.waitMs ?? 5_000,
+    ...(opts.fetchVariable ? { fetchVariable: opts.fetchVariable } : {}),
+  });
+  return res.jobs;
+}
+
+/** Activates exactly one job of a type (fails the test when none arrives within waitMs). */
+export async function activateOne(client: EngineClient, type: string, opts: Parameters<typeof activateJobs>[2] = {}) {
+  const [job] = await activateJobs(client, type, { ...opts, max: 1 });
+  if (!job) throw new Error(`no job of type ${type} became activatable`);
+  return job;
+}
+
+/** Element instances of a process instance, in start order. */
+export async function elementsOf(client: EngineClient, processInstanceKey: string) {
+  const r = await client.searchElementInstances(
+    { filter: { processInstanceKey }, page: { limit: 1000 } } as never,
+    NOW,
+  );
+  return r.items ?? [];
+}
+
+/** `elementId:STATE` for every element instance of a process instance, sorted (readable assertions). */
+export async function trail(client: EngineClient, processInstanceKey: string): Promise<string[]> {
+  return (await elementsOf(client, processInstanceKey)).map((e) => `${e.elementId}:${e.state}`).sort();
+}
+
+export async function instanceState(client: EngineClient, processInstanceKey: string) {
+  return (await client.getProcessInstance({ processInstanceKey } as never, NOW))?.state;
+}
+
+export async function incidentsOf(client: EngineClient, processInstanceKey: string, state = 'ACTIVE') {
+  const r = await client.searchIncidents({ filter: { processInstanceKey, state } } as never, NOW);
+  return r.items ?? [];
+}
+
+/** Variables visible at the root scope of an instance, decoded from their JSON strings. */
+export async function rootVariables(client: EngineClient, processInstanceKey: string) {
+  const r = await client.searchVariables(
+    { filter: { processInstanceKey, scopeKey: processInstanceKey }, page: { limit: 1000 } } as never,
+    NOW,
+  );
+  return Object.fromEntries((r.items ?? []).map((v) => [v.name, JSON.parse(v.value) as unknown]));
 }
