@@ -52,6 +52,8 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
   const table = deps.routes ?? defaultRoutes;
   const upload = multer({
     storage: multer.memoryStorage(),
+    // browsers send UTF-8 file names; busboy's default would read them as latin1
+    defParamCharset: 'utf8',
     limits: {
       fileSize: deps.config.UPLOAD_MAX_BYTES,
       files: 1,

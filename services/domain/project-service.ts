@@ -103,7 +103,8 @@ export const MATERIAL_NAMES: Record<AttachmentKind, string> = {
   other: '其他',
 };
 
-const EDITABLE_STAGES: readonly ProjectStage[] = ['draft', 'submitted'];
+/** Once submitted, the form is frozen; a return (退回) by the process puts the project back to draft. */
+const EDITABLE_STAGES: readonly ProjectStage[] = ['draft'];
 
 export class ProjectService {
   constructor(
