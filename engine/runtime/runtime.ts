@@ -45,7 +45,7 @@ import type { Proc, Vars } from './engine';
 import { Clock, Engine, toSub } from './engine';
 import { iso, JOB_COLUMNS, k, parseJson, placeholders, toJob } from './rows';
 import type { SearchSpec } from './search';
-import { buildWhere, compact, condition, search, wire } from './search';
+import { buildWhere, compact, condition, escapeLike, LIKE, search, wire } from './search';
 
 const TENANT = '<default>';
 const alreadyExists = (detail: string) => new EngineError(409, 'ALREADY_EXISTS', detail);
@@ -1027,8 +1027,8 @@ export class Runtime implements RuntimeApi {
     if (isObj(v) && Object.keys(v).some((op) => op !== '$in' && op !== '$eq'))
       throw invalidArgument('candidate filters support a value, $eq and $in');
     const parts = values.map((x) => {
-      params.push(`%${JSON.stringify(String(x)).replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      return `${col} LIKE ? ESCAPE '\\'`;
+      params.push(`%${escapeLike(JSON.stringify(String(x)))}%`);
+      return `${col} ${LIKE}`;
     });
     where.push(parts.length ? `(${parts.join(' OR ')})` : '1 = 0');
   }

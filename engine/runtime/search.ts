@@ -40,12 +40,11 @@ function normalize(kind: FieldKind, v: unknown, field: string): unknown {
   }
 }
 
-/** Camunda's like: `*` any characters, `?` one character */
+/** Camunda's like: `*` any characters, `?` one character; '!' escapes (a backslash literal differs between SQLite and MySQL) */
+export const escapeLike = (v: string) => v.replace(/[!%_]/g, (c) => `!${c}`);
+export const LIKE = "LIKE ? ESCAPE '!'";
 export function likePattern(v: string): string {
-  return v
-    .replace(/[\\%_]/g, (c) => `\\${c}`)
-    .replace(/\*/g, '%')
-    .replace(/\?/g, '_');
+  return escapeLike(v).replace(/\*/g, '%').replace(/\?/g, '_');
 }
 
 export function condition(
@@ -87,7 +86,7 @@ export function condition(
       }
       case '$like':
         if (typeof v !== 'string') throw invalidArgument(`filter '${field}.$like' expects a string`);
-        where.push(`${col} LIKE ? ESCAPE '\\'`);
+        where.push(`${col} ${LIKE}`);
         params.push(likePattern(v));
         break;
       case '$gt':

@@ -10,7 +10,8 @@ afterAll(async () => {
   await h.close();
 });
 
-const msg = (id: string, name: string, key = '= key') => `<bpmn:message id="${id}" name="${name}"><bpmn:extensionElements><zeebe:subscription correlationKey="${key}" /></bpmn:extensionElements></bpmn:message>`;
+const msg = (id: string, name: string, key = '= key') =>
+  `<bpmn:message id="${id}" name="${name}"><bpmn:extensionElements><zeebe:subscription correlationKey="${key}" /></bpmn:extensionElements></bpmn:message>`;
 const advance = async (ms: number) => h.rt.pinClock(h.clock.now() + ms);
 
 describe('runtime: messages', () => {
@@ -42,7 +43,9 @@ describe('runtime: messages', () => {
 
   it('should buffer a message for its time to live and reject a duplicate messageId', async () => {
     await h.rt.publishMessage({ name: 'paid', correlationKey: 'later', timeToLive: 60_000, messageId: 'm-1' });
-    await expect(h.rt.publishMessage({ name: 'paid', correlationKey: 'later', timeToLive: 60_000, messageId: 'm-1' })).rejects.toMatchObject({ status: 409, title: 'ALREADY_EXISTS' });
+    await expect(
+      h.rt.publishMessage({ name: 'paid', correlationKey: 'later', timeToLive: 60_000, messageId: 'm-1' }),
+    ).rejects.toMatchObject({ status: 409, title: 'ALREADY_EXISTS' });
     const pi = await d.start('catch_msg', { key: 'later' });
     expect(await d.state(pi)).toBe('COMPLETED');
     // the same message does not correlate twice to another subscription of the same instance, but to a new instance
@@ -59,7 +62,9 @@ describe('runtime: messages', () => {
     const pi = await d.start('catch_msg', { key: 'c-1' });
     const r = await h.rt.correlateMessage({ name: 'paid', correlationKey: 'c-1', variables: { via: 'correlate' } });
     expect(r.processInstanceKey).toBe(pi);
-    await expect(h.rt.correlateMessage({ name: 'paid', correlationKey: 'nobody' })).rejects.toMatchObject({ status: 404 });
+    await expect(h.rt.correlateMessage({ name: 'paid', correlationKey: 'nobody' })).rejects.toMatchObject({
+      status: 404,
+    });
   });
 
   it('should raise EXTRACT_VALUE_ERROR when the correlation key is missing and retry after resolution', async () => {
@@ -76,7 +81,12 @@ describe('runtime: messages', () => {
       'mstart.bpmn',
       bpmn(
         'msg_start',
-        ['<bpmn:startEvent id="start"><bpmn:messageEventDefinition messageRef="ms" /></bpmn:startEvent>', serviceTask('task', 'ms-task'), '<bpmn:endEvent id="end" />', chain(['start', 'task', 'end'])].join('\n'),
+        [
+          '<bpmn:startEvent id="start"><bpmn:messageEventDefinition messageRef="ms" /></bpmn:startEvent>',
+          serviceTask('task', 'ms-task'),
+          '<bpmn:endEvent id="end" />',
+          chain(['start', 'task', 'end']),
+        ].join('\n'),
         '<bpmn:message id="ms" name="apply" />',
       ),
     );
@@ -150,7 +160,11 @@ describe('runtime: timers and the clock', () => {
       'tstart.bpmn',
       bpmn(
         'timer_start',
-        [`<bpmn:startEvent id="start"><bpmn:timerEventDefinition><bpmn:timeDate xsi:type="bpmn:tFormalExpression">${at}</bpmn:timeDate></bpmn:timerEventDefinition></bpmn:startEvent>`, '<bpmn:endEvent id="end" />', chain(['start', 'end'])].join('\n'),
+        [
+          `<bpmn:startEvent id="start"><bpmn:timerEventDefinition><bpmn:timeDate xsi:type="bpmn:tFormalExpression">${at}</bpmn:timeDate></bpmn:timerEventDefinition></bpmn:startEvent>`,
+          '<bpmn:endEvent id="end" />',
+          chain(['start', 'end']),
+        ].join('\n'),
       ),
     );
     await h.rt.pinClock(T0 + 25 * 3600_000);
@@ -180,7 +194,9 @@ describe('runtime: boundary errors, messages and escalations', () => {
     const pi = await d.start('err_boundary');
     const [job] = await d.jobs('err-task');
     await h.rt.throwJobError(job!.jobKey, { errorCode: 'REJECTED', errorMessage: 'no', variables: { reason: 'x' } });
-    expect(await d.elements(pi)).toEqual(expect.arrayContaining(['task:TERMINATED', 'onErr:COMPLETED', 'failed:COMPLETED']));
+    expect(await d.elements(pi)).toEqual(
+      expect.arrayContaining(['task:TERMINATED', 'onErr:COMPLETED', 'failed:COMPLETED']),
+    );
     expect(await d.state(pi)).toBe('COMPLETED');
     expect(await d.vars(pi)).toMatchObject({ reason: 'x' });
   });
@@ -305,7 +321,9 @@ describe('runtime: event-based gateway and event sub-processes', () => {
     const a = await d.start('esp', { key: 'x-1' });
     await h.rt.publishMessage({ name: 'cancel', correlationKey: 'x-1' });
     expect(await d.state(a)).toBe('COMPLETED');
-    expect(await d.elements(a)).toEqual(expect.arrayContaining(['work:TERMINATED', 'cancelSub:COMPLETED', 'ce:COMPLETED']));
+    expect(await d.elements(a)).toEqual(
+      expect.arrayContaining(['work:TERMINATED', 'cancelSub:COMPLETED', 'ce:COMPLETED']),
+    );
 
     const b = await d.start('esp', { key: 'x-2' });
     const [w] = (await d.jobs('esp-work')).filter((j) => j.processInstanceKey === b);

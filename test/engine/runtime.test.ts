@@ -11,15 +11,27 @@ afterAll(async () => {
 });
 
 describe('runtime: deployment', () => {
-  const xml = bpmn('dep_v', ['<bpmn:startEvent id="start" />', serviceTask('task', 'dep'), '<bpmn:endEvent id="end" />', chain(['start', 'task', 'end'])].join('\n'));
+  const xml = bpmn(
+    'dep_v',
+    [
+      '<bpmn:startEvent id="start" />',
+      serviceTask('task', 'dep'),
+      '<bpmn:endEvent id="end" />',
+      chain(['start', 'task', 'end']),
+    ].join('\n'),
+  );
 
   it('should return the same version for an identical resource and a new one when it changed', async () => {
     const a = await h.rt.deployResources([res('v.bpmn', xml)]);
     const b = await h.rt.deployResources([res('v.bpmn', xml)]);
-    expect(b.deployments[0]?.processDefinition?.processDefinitionKey).toBe(a.deployments[0]?.processDefinition?.processDefinitionKey);
+    expect(b.deployments[0]?.processDefinition?.processDefinitionKey).toBe(
+      a.deployments[0]?.processDefinition?.processDefinitionKey,
+    );
     const c = await h.rt.deployResources([res('v.bpmn', xml.replace('name="task"', 'name="changed"'))]);
     expect(c.deployments[0]?.processDefinition?.processDefinitionVersion).toBe(2);
-    const latest = await h.rt.searchProcessDefinitions({ filter: { processDefinitionId: 'dep_v', isLatestVersion: true } });
+    const latest = await h.rt.searchProcessDefinitions({
+      filter: { processDefinitionId: 'dep_v', isLatestVersion: true },
+    });
     expect(latest.items.map((p) => p.version)).toEqual([2]);
     expect(latest.page.totalItems).toBe(1);
     const xmlBack = await h.rt.getProcessDefinitionXml(c.deployments[0]!.processDefinition!.processDefinitionKey);
@@ -64,7 +76,8 @@ describe('runtime: deployment', () => {
   });
 
   it('should deploy a form and link the latest version to a user task', async () => {
-    const form = (label: string) => JSON.stringify({ id: 'approve_form', type: 'default', components: [{ type: 'textfield', key: 'x', label }] });
+    const form = (label: string) =>
+      JSON.stringify({ id: 'approve_form', type: 'default', components: [{ type: 'textfield', key: 'x', label }] });
     const f1 = await h.rt.deployResources([res('approve.form', form('a'))]);
     expect(f1.deployments[0]?.form).toMatchObject({ formId: 'approve_form', version: 1 });
     const f2 = await h.rt.deployResources([res('approve.form', form('b'))]);
@@ -89,7 +102,15 @@ describe('runtime: deployment', () => {
 });
 
 describe('runtime: jobs', () => {
-  const xml = bpmn('jobs', ['<bpmn:startEvent id="start" />', serviceTask('task', 'jw', '<zeebe:taskHeaders><zeebe:header key="k" value="v" /></zeebe:taskHeaders>'), '<bpmn:endEvent id="end" />', chain(['start', 'task', 'end'])].join('\n'));
+  const xml = bpmn(
+    'jobs',
+    [
+      '<bpmn:startEvent id="start" />',
+      serviceTask('task', 'jw', '<zeebe:taskHeaders><zeebe:header key="k" value="v" /></zeebe:taskHeaders>'),
+      '<bpmn:endEvent id="end" />',
+      chain(['start', 'task', 'end']),
+    ].join('\n'),
+  );
   beforeAll(async () => {
     await d.deploy('jobs.bpmn', xml);
   });
@@ -97,7 +118,14 @@ describe('runtime: jobs', () => {
   it('should complete a job, propagate variables and refuse a second completion with 404', async () => {
     const pi = await d.start('jobs', { a: 1 });
     const [job] = await d.jobs('jw');
-    expect(job).toMatchObject({ elementId: 'task', customHeaders: { k: 'v' }, retries: 3, kind: 'BPMN_ELEMENT', listenerEventType: 'UNSPECIFIED', variables: { a: 1 } });
+    expect(job).toMatchObject({
+      elementId: 'task',
+      customHeaders: { k: 'v' },
+      retries: 3,
+      kind: 'BPMN_ELEMENT',
+      listenerEventType: 'UNSPECIFIED',
+      variables: { a: 1 },
+    });
     await h.rt.completeJob(job!.jobKey, { variables: { b: 2 } });
     expect(await d.state(pi)).toBe('COMPLETED');
     expect(await d.vars(pi)).toEqual({ a: 1, b: 2 });
@@ -126,7 +154,12 @@ describe('runtime: jobs', () => {
     expect(job?.retries).toBe(1);
     await h.rt.failJob(job!.jobKey, { retries: 0, errorMessage: 'still broken' });
     const [inc] = await d.incidents(pi);
-    expect(inc).toMatchObject({ errorType: 'JOB_NO_RETRIES', errorMessage: 'still broken', jobKey: job!.jobKey, elementId: 'task' });
+    expect(inc).toMatchObject({
+      errorType: 'JOB_NO_RETRIES',
+      errorMessage: 'still broken',
+      jobKey: job!.jobKey,
+      elementId: 'task',
+    });
     expect((await h.rt.getProcessInstance(pi)).hasIncident).toBe(true);
     await expect(h.rt.resolveIncident(inc!.incidentKey!)).rejects.toMatchObject({ status: 409 });
     await h.rt.updateJob(job!.jobKey, { changeset: { retries: 2 } });
@@ -160,7 +193,15 @@ describe('runtime: jobs', () => {
   it('should evaluate FEEL job types and retries', async () => {
     await d.deploy(
       'feeljob.bpmn',
-      bpmn('feeljob', ['<bpmn:startEvent id="start" />', serviceTask('task', '=&quot;dyn-&quot; + kind').replace('/>', ' retries="=2" />'), '<bpmn:endEvent id="end" />', chain(['start', 'task', 'end'])].join('\n')),
+      bpmn(
+        'feeljob',
+        [
+          '<bpmn:startEvent id="start" />',
+          serviceTask('task', '=&quot;dyn-&quot; + kind').replace('/>', ' retries="=2" />'),
+          '<bpmn:endEvent id="end" />',
+          chain(['start', 'task', 'end']),
+        ].join('\n'),
+      ),
     );
     const pi = await d.start('feeljob', { kind: 'x' });
     const [job] = await d.jobs('dyn-x');
@@ -188,7 +229,15 @@ describe('runtime: gateways and variables', () => {
     const flows = await h.rt.getProcessInstanceSequenceFlows(b);
     expect(flows.items?.map((f) => f.sequenceFlowId).sort()).toEqual(['f1', 'fDef']);
 
-    await d.deploy('xor2.bpmn', bpmn('xor2_p', body.replace(' default="fDef"', '').replace(flow('fDef', 'xor', 'small'), flow('fDef', 'xor', 'small', '= x < 0'))));
+    await d.deploy(
+      'xor2.bpmn',
+      bpmn(
+        'xor2_p',
+        body
+          .replace(' default="fDef"', '')
+          .replace(flow('fDef', 'xor', 'small'), flow('fDef', 'xor', 'small', '= x < 0')),
+      ),
+    );
     const c = await d.start('xor2_p', { x: 1 });
     const [inc] = await d.incidents(c);
     expect(inc?.errorType).toBe('CONDITION_ERROR');
@@ -294,7 +343,16 @@ describe('runtime: gateways and variables', () => {
       'iofail.bpmn',
       bpmn(
         'iofail',
-        ['<bpmn:startEvent id="start" />', serviceTask('task', 'iofail', '<zeebe:ioMapping><zeebe:input source="= assert(x, x != null)" target="y" /></zeebe:ioMapping>'), '<bpmn:endEvent id="end" />', chain(['start', 'task', 'end'])].join('\n'),
+        [
+          '<bpmn:startEvent id="start" />',
+          serviceTask(
+            'task',
+            'iofail',
+            '<zeebe:ioMapping><zeebe:input source="= assert(x, x != null)" target="y" /></zeebe:ioMapping>',
+          ),
+          '<bpmn:endEvent id="end" />',
+          chain(['start', 'task', 'end']),
+        ].join('\n'),
       ),
     );
     const pi = await d.start('iofail', {});
@@ -327,15 +385,36 @@ describe('runtime: gateways and variables', () => {
 
 describe('runtime: queries', () => {
   it('should search with filters, sorting and both paging styles', async () => {
-    await d.deploy('q.bpmn', bpmn('q', ['<bpmn:startEvent id="start" />', serviceTask('task', 'q'), '<bpmn:endEvent id="end" />', chain(['start', 'task', 'end'])].join('\n')));
+    await d.deploy(
+      'q.bpmn',
+      bpmn(
+        'q',
+        [
+          '<bpmn:startEvent id="start" />',
+          serviceTask('task', 'q'),
+          '<bpmn:endEvent id="end" />',
+          chain(['start', 'task', 'end']),
+        ].join('\n'),
+      ),
+    );
     const keys: string[] = [];
     for (let i = 0; i < 5; i++) keys.push(await d.start('q', { i }));
-    const page1 = await h.rt.searchProcessInstances({ filter: { processDefinitionId: 'q' }, sort: [{ field: 'processInstanceKey', order: 'DESC' }], page: { from: 0, limit: 2 } });
+    const page1 = await h.rt.searchProcessInstances({
+      filter: { processDefinitionId: 'q' },
+      sort: [{ field: 'processInstanceKey', order: 'DESC' }],
+      page: { from: 0, limit: 2 },
+    });
     expect(page1.page.totalItems).toBe(5);
     expect(page1.items.map((p) => p.processInstanceKey)).toEqual([keys[4], keys[3]]);
-    const page2 = await h.rt.searchProcessInstances({ filter: { processDefinitionId: 'q' }, sort: [{ field: 'processInstanceKey', order: 'DESC' }], page: { after: page1.page.endCursor!, limit: 2 } });
+    const page2 = await h.rt.searchProcessInstances({
+      filter: { processDefinitionId: 'q' },
+      sort: [{ field: 'processInstanceKey', order: 'DESC' }],
+      page: { after: page1.page.endCursor!, limit: 2 },
+    });
     expect(page2.items.map((p) => p.processInstanceKey)).toEqual([keys[2], keys[1]]);
-    const byVar = await h.rt.searchProcessInstances({ filter: { processDefinitionId: 'q', variables: [{ name: 'i', value: '3' }] } });
+    const byVar = await h.rt.searchProcessInstances({
+      filter: { processDefinitionId: 'q', variables: [{ name: 'i', value: '3' }] },
+    });
     expect(byVar.items.map((p) => p.processInstanceKey)).toEqual([keys[3]]);
     const inSet = await h.rt.searchProcessInstances({ filter: { processInstanceKey: { $in: [keys[0]!, keys[1]!] } } });
     expect(inSet.page.totalItems).toBe(2);
@@ -343,7 +422,10 @@ describe('runtime: queries', () => {
     expect(like.items.some((p) => p.processDefinitionId === 'q')).toBe(true);
     await expect(h.rt.searchProcessInstances({ filter: { nope: 1 } } as never)).rejects.toMatchObject({ status: 400 });
     await expect(h.rt.getProcessInstance('123')).rejects.toMatchObject({ status: 404 });
-    const stats = await h.rt.getProcessDefinitionElementStatistics((await h.rt.getProcessInstance(keys[0]!)).processDefinitionKey, {});
+    const stats = await h.rt.getProcessDefinitionElementStatistics(
+      (await h.rt.getProcessInstance(keys[0]!)).processDefinitionKey,
+      {},
+    );
     expect(stats.items.find((s) => s.elementId === 'task')?.active).toBe(5);
     const cancelled = keys[0]!;
     await h.rt.cancelProcessInstance(cancelled);
