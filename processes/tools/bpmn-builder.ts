@@ -254,10 +254,26 @@ export class ProcessBuilder {
     }
 
     if (Math.abs(sy - ty) < 1) {
-      return tx >= sx ? [[sb.x + sb.width, sy], [tb.x, ty]] : [[sb.x, sy], [tb.x + tb.width, ty]];
+      return tx >= sx
+        ? [
+            [sb.x + sb.width, sy],
+            [tb.x, ty],
+          ]
+        : [
+            [sb.x, sy],
+            [tb.x + tb.width, ty],
+          ];
     }
     if (Math.abs(sx - tx) < 1) {
-      return ty > sy ? [[sx, sb.y + sb.height], [tx, tb.y]] : [[sx, sb.y], [tx, tb.y + tb.height]];
+      return ty > sy
+        ? [
+            [sx, sb.y + sb.height],
+            [tx, tb.y],
+          ]
+        : [
+            [sx, sb.y],
+            [tx, tb.y + tb.height],
+          ];
     }
     let kind = route;
     if (kind === 'auto') kind = isGw(s) && s.outgoing.length > 1 ? 'vh' : isGw(t) ? 'hv' : 'hvh';
@@ -270,7 +286,12 @@ export class ProcessBuilder {
       return [start, [tx, sy], [tx, ty > sy ? tb.y : tb.y + tb.height]];
     }
     const mx = tx > sx ? tb.x - 25 : tb.x + tb.width + 25;
-    return [[tx > sx ? sb.x + sb.width : sb.x, sy], [mx, sy], [mx, ty], [tx > sx ? tb.x : tb.x + tb.width, ty]];
+    return [
+      [tx > sx ? sb.x + sb.width : sb.x, sy],
+      [mx, sy],
+      [mx, ty],
+      [tx > sx ? tb.x : tb.x + tb.width, ty],
+    ];
   }
 
   private exitPoint(b: Bounds, toward: Point, anchorY: number): Point {
@@ -439,8 +460,7 @@ export class ProcessBuilder {
     }
     if (n.headers && Object.keys(n.headers).length) {
       out.push(`${ind}<zeebe:taskHeaders>`);
-      for (const [k, v] of Object.entries(n.headers))
-        out.push(`${ind}  <zeebe:header key="${k}" value="${esc(v)}" />`);
+      for (const [k, v] of Object.entries(n.headers)) out.push(`${ind}  <zeebe:header key="${k}" value="${esc(v)}" />`);
       out.push(`${ind}</zeebe:taskHeaders>`);
     }
     return out;

@@ -79,13 +79,23 @@ function checklist(key: string, label: string, values: Option[], required = true
   return { type: 'checklist', key, label, id: fieldId(key), values, validate: req(required) };
 }
 function phone(key: string, label: string, required = true): Component {
-  return textfield(key, label, { ...req(required), pattern: PHONE_PATTERN }, { description: '手机号或座机（区号-号码）' });
+  return textfield(
+    key,
+    label,
+    { ...req(required), pattern: PHONE_PATTERN },
+    { description: '手机号或座机（区号-号码）' },
+  );
 }
 function email(key: string, label: string, required = true): Component {
   return textfield(key, label, { ...req(required), validationType: 'email', maxLength: 100 });
 }
 function doc(key: string, label: string, required = true): Component {
-  return textfield(key, label, { ...req(required), maxLength: 100 }, { description: '附件编号（在“附件”中上传后填写）' });
+  return textfield(
+    key,
+    label,
+    { ...req(required), maxLength: 100 },
+    { description: '附件编号（在“附件”中上传后填写）' },
+  );
 }
 function group(label: string, components: Component[]): Component {
   return { type: 'group', label, id: fieldId('group'), showOutline: true, components };
@@ -103,8 +113,10 @@ function dynamiclist(path: string, label: string, components: Component[]): Comp
     components,
   };
 }
+/** Shown for reference; the value comes from the process, so it is not required — bounds stay. */
 function readonly(c: Component): Component {
-  return { ...c, readonly: true, validate: {} };
+  const { required: _required, ...bounds } = (c.validate ?? {}) as Validate;
+  return { ...c, readonly: true, validate: bounds };
 }
 
 const yesNo: Option[] = [

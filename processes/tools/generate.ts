@@ -55,14 +55,7 @@ function dsl(p: ProcessBuilder, container?: string) {
     sub: (id: string, name: string, opts?: NodeOptions) => p.node('subProcess', id, name, 0, 0, o(opts)),
     /** egov.notify: one explicit notice (e-mail via the outbox) per element; template and recipients in headers. */
     notify: (id: string, name: string, c: number, r: number, template: string, recipients: string, doc: string) =>
-      p.node(
-        'serviceTask',
-        id,
-        name,
-        c,
-        r,
-        o({ jobType: 'egov.notify', headers: { template, recipients }, doc }),
-      ),
+      p.node('serviceTask', id, name, c, r, o({ jobType: 'egov.notify', headers: { template, recipients }, doc })),
     /** egov.due-date: statutory date on the working-day calendar; `dueDate` mapped to a named variable. */
     due: (
       id: string,
@@ -163,7 +156,9 @@ function projectLifecycle(): ProcessBuilder {
   d.svc('Task_ExpertPanel', '抽取评审专家', 16, 1, 'egov.expert-panel', {
     doc: 'R7：区数管局组织专家；输出 expertPanel（专家用户 id 列表）。',
   });
-  d.and('Gateway_ReviewSplit', 17, 1, { doc: 'R7：区数管局会同区财政局、区发改委、区委机要局、区委网信办联合审查，专家评分，并行进行。' });
+  d.and('Gateway_ReviewSplit', 17, 1, {
+    doc: 'R7：区数管局会同区财政局、区发改委、区委机要局、区委网信办联合审查，专家评分，并行进行。',
+  });
   const reviewOut = (v: string): NodeOptions => ({
     dueDate: '=reviewDueDate',
     io: { outputs: [['={decision: decision, reason: reason}', v]] },
@@ -353,7 +348,9 @@ function projectLifecycle(): ProcessBuilder {
     },
     io: {
       inputs: [['=null', 'subProjectResult']],
-      outputs: [['={department: participant.departmentCode, completedDate: subProjectCompletedDate}', 'subProjectResult']],
+      outputs: [
+        ['={department: participant.departmentCode, completedDate: subProjectCompletedDate}', 'subProjectResult'],
+      ],
     },
   });
   im.xor('Gateway_CrossDepartmentImplementationMerge', '', 50, 2);
@@ -435,7 +432,12 @@ function projectLifecycle(): ProcessBuilder {
   ch.end('EndEvent_ChangeIneligible', '不符合变更条件', 44, 8);
   ch.user('Task_ChangeApproval', '区政府：审批变更申请', 44, 7, G.government, 'review-opinion', {
     doc: 'R20：向区政府申请调整。',
-    io: { outputs: [['=decision', 'changeDecision'], ['=reason', 'changeApprovalReason']] },
+    io: {
+      outputs: [
+        ['=decision', 'changeDecision'],
+        ['=reason', 'changeApprovalReason'],
+      ],
+    },
   });
   ch.xor('Gateway_ChangeApproved', '批准变更？', 45, 7);
   ch.svc('Task_ChangeFile', '向区数管局备案', 46, 7, 'egov.change-file', { doc: 'R20：同时向区数管局备案。' });
@@ -467,7 +469,12 @@ function projectLifecycle(): ProcessBuilder {
   });
   dl.user('Task_DelayReview', '区数管局：审核延期验收申请', 52, 7, G.dataBureau, 'review-opinion', {
     doc: 'R22.3',
-    io: { outputs: [['=decision', 'delayDecision'], ['=reason', 'delayReviewReason']] },
+    io: {
+      outputs: [
+        ['=decision', 'delayDecision'],
+        ['=reason', 'delayReviewReason'],
+      ],
+    },
   });
   dl.xor('Gateway_DelayApproved', '同意延期？', 53, 7);
   dl.svc('Task_AcceptanceDateUpdate', '更新约定验收日期', 54, 7, 'egov.acceptance-date-update', { doc: 'R22.3' });
@@ -515,18 +522,15 @@ function projectLifecycle(): ProcessBuilder {
   });
   rc.user('Task_RectificationVerify', '监督部门：整改复核', 43, 10, G.dataBureau, 'review-opinion', {
     doc: 'R26：整改后仍不符合要求 → 暂停。',
-    io: { outputs: [['=decision', 'rectificationDecision'], ['=reason', 'rectificationVerifyReason']] },
+    io: {
+      outputs: [
+        ['=decision', 'rectificationDecision'],
+        ['=reason', 'rectificationVerifyReason'],
+      ],
+    },
   });
   rc.xor('Gateway_RectificationAccepted', '整改合格？', 44, 10);
-  rc.notify(
-    'Task_NotifyRectified',
-    '通知整改合格',
-    45,
-    10,
-    'rectified',
-    'department,data-bureau',
-    'R26：整改完成。',
-  );
+  rc.notify('Task_NotifyRectified', '通知整改合格', 45, 10, 'rectified', 'department,data-bureau', 'R26：整改完成。');
   rc.end('EndEvent_Rectified', '整改完成', 46, 10);
   rc.xor('Gateway_SuspendMerge', '', 44, 11);
   rc.svc('Task_ProjectSuspend', '暂缓投资计划、暂停项目建设', 45, 11, 'egov.project-suspend', {
@@ -616,11 +620,17 @@ function projectLifecycle(): ProcessBuilder {
       dueDate: '=finalApplicationDueDate',
     },
   );
-  d.timerOn('Timer_FinalApplicationOverdue', '逾期未申请', 'Task_FinalAcceptanceApplication', '=finalApplicationDueDate', {
-    cancelActivity: false,
-    side: 'top',
-    doc: 'R22.2：超过1个月未提出竣工验收申请 → 升级提醒区数管局（任务继续）。',
-  });
+  d.timerOn(
+    'Timer_FinalApplicationOverdue',
+    '逾期未申请',
+    'Task_FinalAcceptanceApplication',
+    '=finalApplicationDueDate',
+    {
+      cancelActivity: false,
+      side: 'top',
+      doc: 'R22.2：超过1个月未提出竣工验收申请 → 升级提醒区数管局（任务继续）。',
+    },
+  );
   d.notify(
     'Task_NotifyFinalApplicationOverdue',
     '逾期升级提醒',
@@ -665,9 +675,17 @@ function projectLifecycle(): ProcessBuilder {
   d.user('Task_PaymentRequest', '建设单位：经费支付申请', 78, 1, G.department, 'payment-request', {
     doc: 'R19.2：支付不超过批复投资；可申请纳入审计计划（R5、R28）。',
   });
-  d.user('Task_PaymentApproval', '区数管局/区财政局：审核支付', 79, 1, '=["finance", "data-bureau"]', 'payment-approval', {
-    doc: 'R5：区财政局按批准的资金分配方案拨付，区数管局配合资金支付。',
-  });
+  d.user(
+    'Task_PaymentApproval',
+    '区数管局/区财政局：审核支付',
+    79,
+    1,
+    '=["finance", "data-bureau"]',
+    'payment-approval',
+    {
+      doc: 'R5：区财政局按批准的资金分配方案拨付，区数管局配合资金支付。',
+    },
+  );
   d.xor('Gateway_PaymentApproved', '同意支付？', 80, 1);
   d.svc('Task_Payment', '经费支付', 81, 1, 'egov.payment', {
     doc: 'R19.2：累计支付 ≤ 批复投资，否则抛出 ERR_PAYMENT_EXCEEDS_APPROVED；计算 surplusAmount。',
@@ -759,7 +777,10 @@ function projectLifecycle(): ProcessBuilder {
     name: '是',
     condition: '=materialsComplete = true and duplicateFound = false',
   });
-  p.flow('Gateway_AwaitReviewWindow', 'Event_JointReviewOpened', { name: '是', condition: '=awaitReviewWindow = true' });
+  p.flow('Gateway_AwaitReviewWindow', 'Event_JointReviewOpened', {
+    name: '是',
+    condition: '=awaitReviewWindow = true',
+  });
   p.flow('Gateway_AwaitReviewWindow', 'Gateway_ReviewWindowMerge', { name: '否', isDefault: true });
   p.flow('Event_JointReviewOpened', 'Gateway_ReviewWindowMerge');
   p.chain('Gateway_ReviewWindowMerge', 'Task_ReviewDueDate', 'Task_ExpertPanel', 'Gateway_ReviewSplit');
@@ -824,8 +845,16 @@ function projectLifecycle(): ProcessBuilder {
     'Gateway_ProcurementOk',
   );
   p.flow('Gateway_ProcurementOk', 'Gateway_ProcurementMerge', { name: '否', isDefault: true, route: { via: 1.75 } });
-  p.flow('Gateway_ProcurementOk', 'SubProcess_Implementation', { name: '是', condition: '=procurementCompliant = true' });
-  p.chain('StartEvent_Implementation', 'Gateway_ImplementationSplit', 'Task_Implementation', 'Gateway_ImplementationJoin');
+  p.flow('Gateway_ProcurementOk', 'SubProcess_Implementation', {
+    name: '是',
+    condition: '=procurementCompliant = true',
+  });
+  p.chain(
+    'StartEvent_Implementation',
+    'Gateway_ImplementationSplit',
+    'Task_Implementation',
+    'Gateway_ImplementationJoin',
+  );
   p.flow('Gateway_ImplementationSplit', 'Gateway_CrossDepartmentImplementation');
   p.flow('Gateway_CrossDepartmentImplementation', 'CallActivity_SubProjects', {
     name: '是',
@@ -865,7 +894,10 @@ function projectLifecycle(): ProcessBuilder {
   p.chain('Gateway_CryptoMerge', 'Task_CryptoGate', 'Gateway_CryptoDocsOk');
   p.flow('Gateway_CryptoDocsOk', 'Task_CryptoSupplement', { name: '否', isDefault: true });
   p.flow('Task_CryptoSupplement', 'Gateway_CryptoMerge');
-  p.flow('Gateway_CryptoDocsOk', 'Gateway_CryptoInspectionMerge', { name: '是', condition: '=cryptoDocsComplete = true' });
+  p.flow('Gateway_CryptoDocsOk', 'Gateway_CryptoInspectionMerge', {
+    name: '是',
+    condition: '=cryptoDocsComplete = true',
+  });
   p.chain('Gateway_CryptoInspectionMerge', 'Task_CryptoReview', 'Gateway_CryptoPassed');
   p.flow('Gateway_CryptoPassed', 'Task_CryptoRectify', { name: '否', isDefault: true });
   p.flow('Task_CryptoRectify', 'Gateway_CryptoInspectionMerge');
@@ -927,7 +959,12 @@ function projectLifecycle(): ProcessBuilder {
   p.flow('Boundary_ProjectTerminated', 'Task_NotifyTerminated');
   p.flow('Task_NotifyTerminated', 'EndEvent_Terminated');
 
-  p.chain('SubProcess_Construction', 'Gateway_PreliminaryMerge', 'Task_PreliminaryAcceptance', 'Gateway_PreliminaryPassed');
+  p.chain(
+    'SubProcess_Construction',
+    'Gateway_PreliminaryMerge',
+    'Task_PreliminaryAcceptance',
+    'Gateway_PreliminaryPassed',
+  );
   p.flow('Gateway_PreliminaryPassed', 'Task_PreliminaryRectify', { name: '否', isDefault: true });
   p.flow('Task_PreliminaryRectify', 'Gateway_PreliminaryMerge');
   p.flow('Gateway_PreliminaryPassed', 'Task_FinalApplicationDueDate', {
@@ -937,7 +974,12 @@ function projectLifecycle(): ProcessBuilder {
   p.chain('Task_FinalApplicationDueDate', 'Task_FinalAcceptanceApplication', 'Gateway_ReacceptanceMerge');
   p.flow('Timer_FinalApplicationOverdue', 'Task_NotifyFinalApplicationOverdue');
   p.flow('Task_NotifyFinalApplicationOverdue', 'EndEvent_FinalApplicationEscalated');
-  p.chain('Gateway_ReacceptanceMerge', 'Gateway_AcceptanceDocsMerge', 'Task_AcceptanceDocsCheck', 'Gateway_AcceptanceDocsOk');
+  p.chain(
+    'Gateway_ReacceptanceMerge',
+    'Gateway_AcceptanceDocsMerge',
+    'Task_AcceptanceDocsCheck',
+    'Gateway_AcceptanceDocsOk',
+  );
   p.flow('Gateway_AcceptanceDocsOk', 'Task_AcceptanceDocsSupplement', { name: '否', isDefault: true });
   p.flow('Task_AcceptanceDocsSupplement', 'Gateway_AcceptanceDocsMerge');
   p.flow('Gateway_AcceptanceDocsOk', 'Task_AcceptanceOrganisation', {
@@ -993,7 +1035,12 @@ function annualPlanning(): ProcessBuilder {
   d.start('StartEvent_PlanYear', '年度计划编制启动', 0, 1, { doc: '启动变量：planYear（计划建设年度）。' });
   d.svc('Task_PlanCalendar', '计算申报与审查期限', 1, 1, 'egov.due-date', {
     headers: { rule: 'R6.application-deadline' },
-    io: { outputs: [['=dueDate', 'applicationDeadline'], ['=reviewWindowEnd', 'reviewWindowEnd']] },
+    io: {
+      outputs: [
+        ['=dueDate', 'applicationDeadline'],
+        ['=reviewWindowEnd', 'reviewWindowEnd'],
+      ],
+    },
     doc: 'R6：申报截止为计划年度前一年10月1日0时（9月30日前申报）；R7：审查期至12月31日。',
   });
   d.notify(
@@ -1030,7 +1077,12 @@ function annualPlanning(): ProcessBuilder {
   );
   d.user('Task_GovernmentApproval', '区政府：审定年度建设计划', 10, 1, G.government, 'review-opinion', {
     doc: 'R5/R8.1：报区政府批准后实施。',
-    io: { outputs: [['=decision', 'planDecision'], ['=reason', 'planDecisionReason']] },
+    io: {
+      outputs: [
+        ['=decision', 'planDecision'],
+        ['=reason', 'planDecisionReason'],
+      ],
+    },
   });
   d.xor('Gateway_PlanApproved', '批准？', 11, 1);
   d.svc('Task_PlanPublish', '下达年度建设计划', 12, 1, 'egov.plan-publish', {

@@ -169,6 +169,14 @@ export function reachable(m: Model, from: string, avoid: Set<string> = new Set()
       for (const c of m.nodes.values())
         if (c.parent === id && c.type === 'bpmn:StartEvent' && !c.el.eventDefinitions?.length) queue.push(c.id);
     }
+    // The end of an embedded (not event) sub-process continues after the sub-process.
+    const parent = n.parent ? m.nodes.get(n.parent) : undefined;
+    if (n.type === 'bpmn:EndEvent' && parent && !parent.el.triggeredByEvent && !n.el.eventDefinitions?.length) {
+      for (const f of parent.outgoing) queue.push(f.target);
+    }
+    if (n.type === 'bpmn:EndEvent' && parent && eventDefinition(n.el)?.$type === 'bpmn:TerminateEventDefinition') {
+      for (const f of parent.outgoing) queue.push(f.target);
+    }
     // Boundary events leave their host.
     for (const b of m.nodes.values()) if (b.el.attachedToRef?.id === id) queue.push(b.id);
   }
