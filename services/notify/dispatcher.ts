@@ -109,6 +109,7 @@ export class MailDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private stopped = true;
+  private wakeRequested = false;
 
   constructor(options: DispatcherOptions) {
     this.opts = {
@@ -224,22 +225,37 @@ export class MailDispatcher {
     return status === 'pending' ? 'retried' : status;
   }
 
+  private readonly loop = async (): Promise<void> => {
+    if (this.stopped) return;
+    this.timer = undefined;
+    let full = false;
+    this.wakeRequested = false;
+    try {
+      const stats = await this.runOnce();
+      full = stats.claimed >= this.opts.batchSize;
+    } catch (err) {
+      this.opts.logger?.error({ err }, 'mail dispatcher pass failed');
+    }
+    const again = full || this.wakeRequested;
+    if (!this.stopped) this.timer = setTimeout(() => (this.running = this.loop()), again ? 0 : this.opts.intervalMs);
+  };
+
   /** Runs passes until stopped: immediately again after a full batch, else after intervalMs. */
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    const loop = async () => {
-      if (this.stopped) return;
-      let full = false;
-      try {
-        const stats = await this.runOnce();
-        full = stats.claimed >= this.opts.batchSize;
-      } catch (err) {
-        this.opts.logger?.error({ err }, 'mail dispatcher pass failed');
-      }
-      if (!this.stopped) this.timer = setTimeout(() => (this.running = loop()), full ? 0 : this.opts.intervalMs);
-    };
-    this.running = loop();
+    this.running = this.loop();
+  }
+
+  /** Runs a pass now instead of at the next interval (a 催办 should not wait). */
+  wake(): void {
+    if (this.stopped) return;
+    if (!this.timer) {
+      this.wakeRequested = true; // a pass is in flight: run another right after it
+      return;
+    }
+    clearTimeout(this.timer);
+    this.running = this.loop();
   }
 
   /** Stops scheduling and waits for the pass in flight. */
