@@ -192,7 +192,9 @@ export class TaskService {
     if (!t.formKey) return null;
     try {
       const form = await this.engine.getUserTaskForm({ userTaskKey: key } as never, consistency);
-      return JSON.parse(String((form as unknown as { schema: string }).schema)) as FormSchema;
+      // the 8.8 API returns the form content as an object; older gateways sent a JSON string
+      const schema = (form as unknown as { schema: unknown }).schema;
+      return (typeof schema === 'string' ? JSON.parse(schema) : schema) as FormSchema;
     } catch (err) {
       if (isNotFound(err)) return null;
       throw err;
