@@ -229,9 +229,11 @@ describe('authorisation matrix (generated from services/api/routes.ts)', () => {
   }
 
   it('should have written nothing for the empty-bodied writes (no new projects, versions or ledger entries)', async () => {
-    const [{ n: projects }] = (await api.ds.query('SELECT COUNT(*) AS n FROM project')) as { n: number }[];
-    const [{ n: versions }] = (await api.ds.query('SELECT COUNT(*) AS n FROM application_version')) as { n: number }[];
-    const [{ n: ledger }] = (await api.ds.query('SELECT COUNT(*) AS n FROM ledger_entry')) as { n: number }[];
+    const projects = Number(((await api.ds.query('SELECT COUNT(*) AS n FROM project')) as { n: number }[])[0]!.n);
+    const versions = Number(
+      ((await api.ds.query('SELECT COUNT(*) AS n FROM application_version')) as { n: number }[])[0]!.n,
+    );
+    const ledger = Number(((await api.ds.query('SELECT COUNT(*) AS n FROM ledger_entry')) as { n: number }[])[0]!.n);
     expect(Number(projects)).toBe(12);
     expect(Number(versions)).toBe(12);
     expect(Number(ledger)).toBe(4);

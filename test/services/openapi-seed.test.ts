@@ -70,7 +70,7 @@ describe('OpenAPI document and demo data', () => {
     expect([...roles].sort()).toEqual([...ROLES].sort());
     const stages = (await api.ds.query('SELECT DISTINCT stage FROM project')) as { stage: string }[];
     expect(stages.length).toBeGreaterThanOrEqual(10);
-    const [{ n }] = (await api.ds.query('SELECT COUNT(*) AS n FROM organisation')) as { n: number }[];
+    const n = Number(((await api.ds.query('SELECT COUNT(*) AS n FROM organisation')) as { n: number }[])[0]!.n);
     expect(Number(n)).toBe(31);
     for (const u of ['admin', 'sgj.owner', 'jyj.staff', 'expert1', 'sjj.auditor']) {
       await api.client().login(u, DEMO_PASSWORD);
