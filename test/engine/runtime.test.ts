@@ -32,7 +32,7 @@ describe('runtime: deployment', () => {
     const latest = await h.rt.searchProcessDefinitions({
       filter: { processDefinitionId: 'dep_v', isLatestVersion: true },
     });
-    expect(latest.items.map((p) => p.version)).toEqual([2]);
+    expect(latest.items?.map((p) => p.version)).toEqual([2]);
     expect(latest.page.totalItems).toBe(1);
     const xmlBack = await h.rt.getProcessDefinitionXml(c.deployments[0]!.processDefinition!.processDefinitionKey);
     expect(xmlBack).toContain('name="changed"');
@@ -419,7 +419,7 @@ describe('runtime: queries', () => {
     const inSet = await h.rt.searchProcessInstances({ filter: { processInstanceKey: { $in: [keys[0]!, keys[1]!] } } });
     expect(inSet.page.totalItems).toBe(2);
     const like = await h.rt.searchProcessDefinitions({ filter: { processDefinitionId: { $like: 'q*' } } });
-    expect(like.items.some((p) => p.processDefinitionId === 'q')).toBe(true);
+    expect(like.items?.some((p) => p.processDefinitionId === 'q')).toBe(true);
     await expect(h.rt.searchProcessInstances({ filter: { nope: 1 } } as never)).rejects.toMatchObject({ status: 400 });
     await expect(h.rt.getProcessInstance('123')).rejects.toMatchObject({ status: 404 });
     const stats = await h.rt.getProcessDefinitionElementStatistics(
