@@ -1,0 +1,470 @@
+/**
+ * Every HTTP call of the UI lives here, typed, so adapting to the API is one place.
+ * Shapes of endpoints that do not exist yet are written down in ../API-NEEDS.md.
+ */
+
+export type Role = 'staff' | 'manager' | 'process-owner' | 'admin' | 'expert' | 'auditor';
+export type OrgType = 'bureau' | 'department' | 'expert';
+
+export interface User {
+  id: number;
+  username: string;
+  displayName: string;
+  email: string | null;
+  orgCode: string;
+  orgName: string;
+  orgType: OrgType;
+  roles: Role[];
+  groups: string[];
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface Problem {
+  type?: string;
+  title: string;
+  status: number;
+  detail?: string;
+  issues?: { path?: string; message: string; elementId?: string }[];
+  /** form validation errors of a task completion (services/forms/validate.ts) */
+  errors?: { field: string; message: string }[];
+  [extension: string]: unknown;
+}
+
+/** A failed request, carrying the server's problem+json. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: Problem,
+  ) {
+    super(problem.detail || problem.title || `HTTP ${status}`);
+    this.name = 'ApiError';
+  }
+  /** The route does not exist on the server yet (the app's 404 handler answered). */
+  get notReady(): boolean {
+    return this.status === 404 && /^no route for /.test(this.problem.detail ?? '');
+  }
+}
+
+export function isNotReady(err: unknown): boolean {
+  return err instanceof ApiError && err.notReady;
+}
+
+/** Chinese message for any error, for ElMessage and alerts. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof ApiError) {
+    if (err.notReady) return '接口未就绪';
+    if (err.status === 401) return err.problem.detail || '登录已失效，请重新登录';
+    if (err.status === 403) return err.problem.detail || '无权执行此操作';
+    return err.problem.detail || `请求失败（${err.status}）`;
+  }
+  if (err instanceof TypeError) return '无法连接服务器';
+  return err instanceof Error ? err.message : String(err);
+}
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v !== undefined && v !== null && v !== '') qs.set(k, String(v));
+  }
+  const s = qs.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+/** Listeners told when the session is gone (any 401), so the app returns to the login page. */
+const unauthorizedListeners = new Set<() => void>();
+export function onUnauthorized(fn: () => void): () => void {
+  unauthorizedListeners.add(fn);
+  return () => unauthorizedListeners.delete(fn);
+}
+
+interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  query?: Query;
+  json?: unknown;
+  body?: FormData;
+  accept?: string;
+  /** a 401 here is an expected answer (login, me), not an expired session */
+  quiet401?: boolean;
+}
+
+async function send(path: string, opts: RequestOptions = {}): Promise<Response> {
+  const method = opts.method ?? 'GET';
+  const headers: Record<string, string> = { Accept: opts.accept ?? 'application/json' };
+  // CSRF rule of the API: every non-GET request carries this header.
+  if (method !== 'GET') headers['X-Requested-With'] = 'XMLHttpRequest';
+  let body: BodyInit | undefined;
+  if (opts.json !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(opts.json);
+  } else if (opts.body) {
+    body = opts.body;
+  }
+  const res = await fetch(withQuery(path, opts.query), { method, headers, body, credentials: 'same-origin' });
+  if (!res.ok) {
+    let problem: Problem = { title: res.statusText, status: res.status };
+    const type = res.headers.get('content-type') ?? '';
+    if (type.includes('json')) {
+      try {
+        problem = (await res.json()) as Problem;
+      } catch {
+        // a broken error body still leaves us the status
+      }
+    }
+    if (res.status === 401 && !opts.quiet401) unauthorizedListeners.forEach((fn) => fn());
+    throw new ApiError(res.status, problem);
+  }
+  return res;
+}
+
+async function json<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  const res = await send(path, opts);
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+async function text(path: string, opts: RequestOptions = {}): Promise<string> {
+  const res = await send(path, { ...opts, accept: opts.accept ?? 'application/xml, text/xml, text/plain' });
+  return res.text();
+}
+
+// ───────────────────────────── auth ─────────────────────────────
+
+export const auth = {
+  login: (username: string, password: string) =>
+    json<{ user: User }>('/api/auth/login', { method: 'POST', json: { username, password }, quiet401: true }),
+  logout: () => json<void>('/api/auth/logout', { method: 'POST', quiet401: true }),
+  me: () => json<User>('/api/auth/me', { quiet401: true }),
+};
+
+// ───────────────────────────── projects ─────────────────────────────
+
+export interface Deadline {
+  /** rule id, e.g. R22.2 */
+  rule: string;
+  label: string;
+  /** ISO date */
+  date: string;
+  overdue: boolean;
+}
+
+/** Decimal amounts travel as strings (万元, exact); see services/domain/money.ts. */
+export type Money = string;
+
+/** GET /api/projects items and GET /api/projects/:id (services/domain/project-service.ts ProjectView). */
+export interface ProjectSummary {
+  id: number;
+  code: string;
+  name: string;
+  categoryName?: string;
+  kindName?: string;
+  orgCode: string;
+  orgName: string;
+  responsiblePerson?: string;
+  investment?: { fiscal: Money; loan: Money; selfRaised: Money; other: Money; total: Money };
+  approvedAmount?: Money | null;
+  keyProject?: boolean;
+  stage: string;
+  stageName: string;
+  planYear: number;
+  processInstanceKey?: string | null;
+  createdAt?: string;
+  updatedAt?: string;
+  /** requested, not yet served (API-NEEDS.md §Dashboard) */
+  daysInStage?: number;
+  nextDeadline?: Deadline | null;
+  flags?: string[];
+}
+
+export interface ProjectQuery extends Query {
+  stage?: string;
+  orgCode?: string;
+  year?: number;
+  q?: string;
+  sort?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface PathElement {
+  elementId: string;
+  elementName?: string;
+  elementType?: string;
+  state: 'ACTIVE' | 'COMPLETED' | 'TERMINATED';
+  incident?: boolean;
+  startDate: string;
+  endDate?: string | null;
+}
+
+export interface ProjectPath {
+  projectId: string;
+  processInstanceKey: string;
+  processDefinitionKey: string;
+  elements: PathElement[];
+  /** ids of sequence flows taken, in order */
+  takenFlows: string[];
+}
+
+export interface TimelineEntry {
+  at: string;
+  elementId?: string;
+  elementName?: string;
+  kind: 'started' | 'completed' | 'decision' | 'comment' | 'incident' | 'mail' | 'other';
+  actor?: string;
+  decision?: string;
+  comment?: string;
+}
+
+export const ATTACHMENT_KINDS = {
+  'construction-basis': '建设依据',
+  'construction-plan': '建设方案',
+  'budget-estimate': '投资估算',
+  'feasibility-report': '可行性研究报告',
+  'application-form': '申报表',
+  'framework-plan': '框架方案',
+  'acceptance-report': '验收报告',
+  'construction-summary': '建设总结',
+  'security-assessment': '等保测评',
+  'crypto-assessment': '密评报告',
+  other: '其他',
+} as const;
+export type AttachmentKind = keyof typeof ATTACHMENT_KINDS;
+
+/** services/domain/attachments.ts AttachmentView */
+export interface Attachment {
+  id: number;
+  projectId: number;
+  kind: AttachmentKind;
+  originalName: string;
+  mediaType: string;
+  size: number;
+  sm3: string;
+  uploadedBy: number;
+  uploadedAt: string;
+}
+
+type Id = string | number;
+const seg = (id: Id) => encodeURIComponent(String(id));
+
+export const projects = {
+  list: (query: ProjectQuery = {}) => json<Page<ProjectSummary>>('/api/projects', { query }),
+  exportUrl: (query: ProjectQuery = {}) => {
+    const { page: _p, pageSize: _s, ...filters } = query;
+    return withQuery('/api/projects/export.xlsx', filters);
+  },
+  get: (id: Id) => json<ProjectSummary>(`/api/projects/${seg(id)}`),
+  path: (id: Id) => json<ProjectPath>(`/api/projects/${seg(id)}/path`),
+  timeline: (id: Id) => json<{ items: TimelineEntry[] }>(`/api/projects/${seg(id)}/timeline`),
+  attachments: (id: Id) => json<Attachment[]>(`/api/projects/${seg(id)}/attachments`),
+  attachmentUrl: (a: Pick<Attachment, 'id'>) => `/api/attachments/${seg(a.id)}/content`,
+  upload: (id: Id, kind: AttachmentKind, file: File) => {
+    const body = new FormData();
+    body.append('kind', kind);
+    body.append('file', file);
+    return json<Attachment>(`/api/projects/${seg(id)}/attachments`, { method: 'POST', body });
+  },
+  urge: (id: Id, message?: string) =>
+    json<{ sent: number }>(`/api/projects/${seg(id)}/urge`, { method: 'POST', json: { message } }),
+};
+
+// ───────────────────────────── process definitions ─────────────────────────────
+
+export interface ProcessDefinition {
+  processDefinitionKey: string;
+  processDefinitionId: string;
+  name?: string;
+  version: number;
+  versionTag?: string | null;
+  resourceName: string;
+  deployedAt?: string;
+  deployedBy?: string;
+}
+
+export interface DeployResult {
+  deploymentKey: string;
+  processes: { processDefinitionKey: string; processDefinitionId: string; version: number; resourceName: string }[];
+}
+
+/** Live statistics of one element (live-view/model.ts turns them into overlays). */
+export type { ElementStatistics } from './live-view/model';
+import type { ElementStatistics } from './live-view/model';
+
+export interface ProjectAtElement {
+  projectId: number;
+  projectName: string;
+  orgCode: string;
+  orgName?: string;
+  processInstanceKey: string;
+  since: string;
+  daysWaiting: number;
+  nextDeadline?: Deadline | null;
+  incident?: boolean;
+}
+
+export const processes = {
+  definitions: () => json<{ items: ProcessDefinition[] }>('/api/process-definitions'),
+  xml: (key: string) => text(`/api/process-definitions/${encodeURIComponent(key)}/xml`),
+  deploy: (resourceName: string, xml: string) =>
+    json<DeployResult>('/api/deployments', { method: 'POST', json: { resourceName, xml } }),
+  statistics: (key: string) =>
+    json<{ items: ElementStatistics[]; asOf: string }>(
+      `/api/process-definitions/${encodeURIComponent(key)}/statistics`,
+    ),
+  projectsAt: (key: string, elementId: string) =>
+    json<{ items: ProjectAtElement[] }>(
+      `/api/process-definitions/${encodeURIComponent(key)}/elements/${encodeURIComponent(elementId)}/projects`,
+    ),
+};
+
+// ───────────────────────────── tasks ─────────────────────────────
+
+/** services/tasks/task-service.ts TaskView, joined with its project (API-NEEDS.md §Tasklist). */
+export interface TaskSummary {
+  key: string;
+  name: string;
+  elementId: string;
+  processInstanceKey: string;
+  processDefinitionId: string;
+  /** needed for the diagram beside the form */
+  processDefinitionKey?: string;
+  state: string;
+  assignee: string | null;
+  candidateGroups: string[];
+  creationDate: string | null;
+  dueDate: string | null;
+  followUpDate?: string | null;
+  priority?: number;
+  overdue: boolean;
+  formKey: string | null;
+  project?: {
+    id: number;
+    code: string;
+    name: string;
+    orgCode: string;
+    orgName: string;
+    stage: string;
+    stageName: string;
+  } | null;
+  /** the model has a return (退回) path from this task */
+  canReturn?: boolean;
+}
+
+export interface TaskQuery extends Query {
+  /** mine = assigned to me; group = unassigned in my groups; all = both */
+  scope?: 'mine' | 'group' | 'all';
+  stage?: string;
+  orgCode?: string;
+  overdue?: boolean;
+  /** ISO date: due before */
+  dueBefore?: string;
+  q?: string;
+  sort?: 'creationDate' | 'dueDate' | 'priority' | 'name';
+  order?: 'asc' | 'desc';
+  page?: number;
+  pageSize?: number;
+}
+
+export interface TaskComment {
+  id: number;
+  author: string;
+  at: string;
+  text: string;
+}
+
+/** people a task can be transferred to: members of the task's candidate groups */
+export interface Candidate {
+  username: string;
+  displayName: string;
+  orgName: string;
+}
+
+export const tasks = {
+  list: (query: TaskQuery = {}) => json<Page<TaskSummary>>('/api/tasks', { query }),
+  get: (key: string) => json<TaskSummary>(`/api/tasks/${seg(key)}`),
+  form: (key: string) =>
+    json<{ schema: Record<string, unknown> | null; data: Record<string, unknown> }>(`/api/tasks/${seg(key)}/form`),
+  claim: (key: string) => json<TaskSummary>(`/api/tasks/${seg(key)}/claim`, { method: 'POST', json: {} }),
+  unclaim: (key: string) => json<TaskSummary>(`/api/tasks/${seg(key)}/unclaim`, { method: 'POST', json: {} }),
+  candidates: (key: string) => json<Candidate[]>(`/api/tasks/${seg(key)}/candidates`),
+  transfer: (key: string, username: string, comment?: string) =>
+    json<TaskSummary>(`/api/tasks/${seg(key)}/transfer`, { method: 'POST', json: { username, comment } }),
+  complete: (key: string, variables: Record<string, unknown>) =>
+    json<void>(`/api/tasks/${seg(key)}/complete`, { method: 'POST', json: { variables } }),
+  giveBack: (key: string, comment: string) =>
+    json<void>(`/api/tasks/${seg(key)}/return`, { method: 'POST', json: { comment } }),
+  comments: (key: string) => json<TaskComment[]>(`/api/tasks/${seg(key)}/comments`),
+  addComment: (key: string, textValue: string) =>
+    json<TaskComment>(`/api/tasks/${seg(key)}/comments`, { method: 'POST', json: { text: textValue } }),
+};
+
+// ───────────────────────────── dashboard ─────────────────────────────
+
+export interface DashboardSummary {
+  stageCounts: { stage: string; stageName: string; count: number }[];
+  stageDurations: { stage: string; stageName: string; avgDays: number; maxDays: number }[];
+  investment: { label: string; approved: number; paid: number }[];
+}
+
+export const dashboard = {
+  summary: (query: { orgCode?: string; year?: number } = {}) => json<DashboardSummary>('/api/dashboard', { query }),
+};
+
+// ───────────────────────────── operations ─────────────────────────────
+
+export interface Incident {
+  incidentKey: string;
+  processInstanceKey: string;
+  processDefinitionId?: string;
+  projectId?: string;
+  projectName?: string;
+  elementId: string;
+  errorType: string;
+  errorMessage: string;
+  jobKey?: string | null;
+  createdAt: string;
+}
+
+export interface OutboxMail {
+  id: string;
+  to: string[];
+  subject: string;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  createdAt: string;
+  sentAt?: string | null;
+  lastError?: string | null;
+}
+
+/** services/domain/identity-service.ts UserView */
+export interface AdminUser {
+  id: number;
+  username: string;
+  displayName: string;
+  email: string | null;
+  phone: string | null;
+  orgCode: string;
+  orgName: string;
+  roles: Role[];
+  groups: string[];
+  disabled: boolean;
+  locked: boolean;
+}
+
+export const operations = {
+  incidents: () => json<{ items: Incident[] }>('/api/incidents'),
+  retryIncident: (incidentKey: string, retries: number) =>
+    json<void>(`/api/incidents/${seg(incidentKey)}/retry`, { method: 'POST', json: { retries } }),
+  outbox: (query: { status?: string; page?: number; pageSize?: number } = {}) =>
+    json<Page<OutboxMail>>('/api/mail/outbox', { query }),
+  users: (query: { orgCode?: string } = {}) => json<AdminUser[]>('/api/users', { query }),
+  updateUser: (id: number, patch: { roles?: Role[]; disabled?: boolean; unlock?: true }) =>
+    json<AdminUser>(`/api/users/${seg(id)}`, { method: 'PATCH', json: patch }),
+};

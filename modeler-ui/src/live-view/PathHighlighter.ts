@@ -1,0 +1,57 @@
+/**
+ * Single-project view: marks the element(s) a project is in now, the elements it passed and the
+ * sequence flows it took (CSS markers path-active, path-done, path-incident, path-flow).
+ */
+import type { CanvasLike, ElementRegistryLike } from './LiveOverlays';
+
+export interface ProjectPathInput {
+  elements: { elementId: string; state: 'ACTIVE' | 'COMPLETED' | 'TERMINATED'; incident?: boolean }[];
+  takenFlows: string[];
+}
+
+export const PATH_MARKERS = ['path-active', 'path-done', 'path-incident', 'path-flow'] as const;
+
+export default class PathHighlighter {
+  static $inject = ['canvas', 'elementRegistry'];
+
+  private marked = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly canvas: CanvasLike,
+    private readonly elementRegistry: ElementRegistryLike,
+  ) {}
+
+  show(path: ProjectPathInput): { active: string[]; done: string[]; flows: string[] } {
+    this.clear();
+    const active = new Set<string>();
+    const done = new Set<string>();
+    for (const e of path.elements) {
+      if (e.state === 'ACTIVE') active.add(e.elementId);
+      else done.add(e.elementId);
+      if (e.incident) this.mark(e.elementId, 'path-incident');
+    }
+    // an element visited earlier and active again (a loop back after 退回) shows as active
+    for (const id of active) done.delete(id);
+    for (const id of done) this.mark(id, 'path-done');
+    for (const id of active) this.mark(id, 'path-active');
+    for (const id of path.takenFlows) this.mark(id, 'path-flow');
+    return {
+      active: [...active],
+      done: [...done],
+      flows: path.takenFlows.filter((id) => this.elementRegistry.get(id)),
+    };
+  }
+
+  clear(): void {
+    for (const [id, markers] of this.marked) for (const m of markers) this.canvas.removeMarker(id, m);
+    this.marked.clear();
+  }
+
+  private mark(id: string, marker: (typeof PATH_MARKERS)[number]): void {
+    if (!this.elementRegistry.get(id)) return;
+    this.canvas.addMarker(id, marker);
+    const set = this.marked.get(id) ?? new Set<string>();
+    set.add(marker);
+    this.marked.set(id, set);
+  }
+}
