@@ -80,6 +80,24 @@ export const variables = {
     .string()
     .optional()
     .describe('JSON file with holidays / make-up working days for years the calendar package lacks'),
+  MAIL_DISPATCH_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(5000)
+    .describe('mail outbox: pause between dispatcher passes when the queue is empty'),
+  MAIL_MAX_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(8)
+    .describe('mail outbox: attempts before a transiently failing mail is given up (dead)'),
+  GATEWAY_NOTIFY_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(5000)
+    .describe('gateway e-mail: how often completed gateways are looked up'),
 } as const;
 
 type Vars = typeof variables;

@@ -14,6 +14,7 @@ import { createUiRouter } from './ui/router';
 import { engineDatabaseUrl, openDatabase } from './db/data-source';
 import { entities, migrations } from './db/schema';
 import { createEngineClient, type EngineClient } from './engine-client';
+import { startNotifications, type Notifications } from './notify';
 import type { Logger } from './logger';
 
 export interface System {
@@ -23,6 +24,8 @@ export interface System {
   engine: EngineClient;
   /** present in embedded mode */
   embeddedEngine?: EmbeddedEngine;
+  /** outbox dispatcher, gateway notifier, calendar, recipient directory */
+  notifications: Notifications;
   close(): Promise<void>;
 }
 
@@ -55,6 +58,8 @@ export async function bootstrap(config: Config, logger: Logger): Promise<System>
     validation: config.CAMUNDA_SDK_VALIDATION,
   });
 
+  const notifications = startNotifications({ config, dataSource, engine, logger });
+
   const app = createApp({
     config,
     logger,
@@ -70,7 +75,9 @@ export async function bootstrap(config: Config, logger: Logger): Promise<System>
     dataSource,
     engine,
     embeddedEngine,
+    notifications,
     async close() {
+      await notifications.stop();
       await embeddedEngine?.close();
       if (dataSource.isInitialized) await dataSource.destroy();
     },

@@ -1,0 +1,77 @@
+/**
+ * services/notify — e-mail: the transactional outbox, its dispatcher, the gateway notifier,
+ * reminders. `startNotifications` is what bootstrap starts and stops.
+ */
+import type { DataSource } from 'typeorm';
+import type { Config } from '../../config';
+import { createCalendar, type WorkingDayCalendar } from '../calendar';
+import type { EngineClient } from '../engine-client';
+import type { Logger } from '../logger';
+import { MailDispatcher } from './dispatcher';
+import { GatewayNotifier, gatewayQueriesFromEngine } from './gateway-notifier';
+import type { RecipientDirectory } from './recipients';
+import { SqlRecipientDirectory } from './sql-directory';
+import { createSmtpTransport } from './transport';
+
+export { enqueueMail, listOutbox, requeueMail, dedupeKey, type OutboxRow, type OutboxFilter } from './outbox';
+export { enqueueUrge, planReminders, ReminderRunner, type Deadline, type Urge } from './reminders';
+export type { Recipient, RecipientDirectory } from './recipients';
+
+export interface Notifications {
+  calendar: WorkingDayCalendar;
+  directory: RecipientDirectory;
+  /** absent without SMTP_HOST: mail then stays in the outbox, readable on the mail page */
+  dispatcher?: MailDispatcher;
+  gatewayNotifier: GatewayNotifier;
+  stop(): Promise<void>;
+}
+
+export function startNotifications(deps: {
+  config: Config;
+  dataSource: DataSource;
+  engine: EngineClient;
+  logger: Logger;
+}): Notifications {
+  const { config, dataSource, engine } = deps;
+  const logger = deps.logger.child({ component: 'notify' });
+  const calendar = createCalendar({ overrideFile: config.HOLIDAY_OVERRIDE_FILE, logger });
+  const directory = new SqlRecipientDirectory(dataSource);
+
+  const transport = createSmtpTransport(config);
+  let dispatcher: MailDispatcher | undefined;
+  if (transport) {
+    dispatcher = new MailDispatcher({
+      dataSource,
+      transport,
+      from: config.MAIL_FROM,
+      logger,
+      intervalMs: config.MAIL_DISPATCH_INTERVAL_MS,
+      maxAttempts: config.MAIL_MAX_ATTEMPTS,
+    });
+    dispatcher.start();
+    logger.info({ host: config.SMTP_HOST, port: config.SMTP_PORT }, 'mail dispatcher started');
+  } else {
+    logger.info('SMTP_HOST not set: mail stays in the outbox (mail page)');
+  }
+
+  const gatewayNotifier = new GatewayNotifier({
+    dataSource,
+    queries: gatewayQueriesFromEngine(engine),
+    directory,
+    baseUrl: config.PUBLIC_BASE_URL,
+    from: config.MAIL_FROM,
+    logger,
+    intervalMs: config.GATEWAY_NOTIFY_INTERVAL_MS,
+  });
+  gatewayNotifier.start();
+
+  return {
+    calendar,
+    directory,
+    dispatcher,
+    gatewayNotifier,
+    async stop() {
+      await Promise.all([gatewayNotifier.stop(), dispatcher?.stop()]);
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import pino from 'pino';
+import type { DataSource } from 'typeorm';
+import { loadConfig } from '../../config';
+import { openDatabase } from '../../services/db/data-source';
+import { createEngineClient } from '../../services/engine-client';
+import { startNotifications } from '../../services/notify';
+import { MailOutbox1764300000000 } from '../../services/notify/migrations/1764300000000-MailOutbox';
+import { enqueueMail, listOutbox } from '../../services/notify/outbox';
+import { createTestDatabase, type TestDatabase } from '../support/db';
+import { recipient, startSmtpServer, type TestSmtpServer } from './notify-support';
+
+describe('startNotifications (what bootstrap starts)', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let smtp: TestSmtpServer;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('wiring');
+    ds = await openDatabase({ url: db.url, migrations: [MailOutbox1764300000000] });
+    smtp = await startSmtpServer();
+  });
+  afterAll(async () => {
+    await smtp?.close();
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  function start(env: Record<string, string>) {
+    const config = loadConfig({
+      DATABASE_URL: db.url,
+      ENGINE: 'zeebe',
+      CAMUNDA_REST_ADDRESS: 'http://127.0.0.1:9',
+      GATEWAY_NOTIFY_INTERVAL_MS: '60000',
+      ...env,
+    });
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'info' }, { write: (s: string) => lines.push(JSON.parse(s)) });
+    const engine = createEngineClient({ restAddress: config.CAMUNDA_REST_ADDRESS! });
+    return { n: startNotifications({ config, dataSource: ds, engine, logger }), lines };
+  }
+
+  it('should report the calendar’s years and keep mail in the outbox without SMTP_HOST', async () => {
+    const { n, lines } = start({});
+    try {
+      expect(n.dispatcher).toBeUndefined();
+      const ready = lines.find((l) => l.msg === 'working-day calendar ready')!;
+      expect(ready.coveredYears).toMatch(/^2004–20\d\d$/);
+      expect(lines.some((l) => l.msg === 'SMTP_HOST not set: mail stays in the outbox (mail page)')).toBe(true);
+      await enqueueMail(ds.manager, {
+        dedupeKey: 'wiring-1',
+        recipient: recipient('u1', '王老师', 'wang@jyj.yeji.gov.cn'),
+        subject: '测试',
+        text: '正文',
+        html: '<p>正文</p>',
+        purpose: 'gateway',
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await listOutbox(ds.manager, { status: 'pending' })).totalItems).toBe(1);
+    } finally {
+      await n.stop();
+    }
+  });
+
+  it('should send the outbox through the configured SMTP server', async () => {
+    const { n } = start({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), MAIL_DISPATCH_INTERVAL_MS: '100' });
+    try {
+      expect(n.dispatcher).toBeDefined();
+      for (let i = 0; i < 100 && smtp.received.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(smtp.received.map((r) => r.envelopeTo)).toEqual([['wang@jyj.yeji.gov.cn']]);
+      expect((await listOutbox(ds.manager, { status: 'sent' })).totalItems).toBe(1);
+    } finally {
+      await n.stop();
+    }
+  });
+});
