@@ -55,11 +55,14 @@ export interface TestEngine {
 }
 
 function clientFor(engine: EmbeddedEngine): EngineClient {
-  return createEngineClient({
+  const client = createEngineClient({
     restAddress: engine.restAddress,
     validation: process.env.CAMUNDA_SDK_VALIDATION ?? 'fanatical',
     logLevel: process.env.CAMUNDA_SDK_LOG_LEVEL ?? 'error',
   });
+  // the Camunda8 wrapper does not hand the level to the client's logger (job workers log at info)
+  client.configure({ log: { level: (process.env.CAMUNDA_SDK_LOG_LEVEL ?? 'error') as 'error' } });
+  return client;
 }
 
 async function boot(url: string): Promise<EmbeddedEngine> {
@@ -145,13 +148,15 @@ export async function rejection(p: Promise<unknown>): Promise<{ status: number; 
   throw new Error('expected the call to be rejected');
 }
 
+const plain = (client: EngineClient) => client as unknown as PlainClient;
+
 /** Activates up to `max` jobs of a type, long-polling up to `waitMs` (as a worker would). */
 export async function activateJobs(
   client: EngineClient,
   type: string,
   opts: { max?: number; timeoutMs?: number; waitMs?: number; worker?: string; fetchVariable?: string[] } = {},
 ) {
-  const res = await client.activateJobs({
+  const res = await plain(client).activateJobs({
     type,
     worker: opts.worker ?? 'test-worker',
     timeout: opts.timeoutMs ?? 60_000,
@@ -171,10 +176,7 @@ export async function activateOne(client: EngineClient, type: string, opts: Para
 
 /** Element instances of a process instance, in start order. */
 export async function elementsOf(client: EngineClient, processInstanceKey: string) {
-  const r = await client.searchElementInstances(
-    { filter: { processInstanceKey }, page: { limit: 1000 } } as never,
-    NOW,
-  );
+  const r = await plain(client).searchElementInstances({ filter: { processInstanceKey }, page: { limit: 1000 } }, NOW);
   return r.items ?? [];
 }
 
@@ -184,7 +186,7 @@ export async function trail(client: EngineClient, processInstanceKey: string): P
 }
 
 export async function instanceState(client: EngineClient, processInstanceKey: string) {
-  return (await client.getProcessInstance({ processInstanceKey } as never, NOW))?.state;
+  return (await plain(client).getProcessInstance({ processInstanceKey }, NOW)).state;
 }
 
 export async function incidentsOf(client: EngineClient, processInstanceKey: string, state = 'ACTIVE') {
@@ -194,8 +196,8 @@ export async function incidentsOf(client: EngineClient, processInstanceKey: stri
 
 /** Variables visible at the root scope of an instance, decoded from their JSON strings. */
 export async function rootVariables(client: EngineClient, processInstanceKey: string) {
-  const r = await client.searchVariables(
-    { filter: { processInstanceKey, scopeKey: processInstanceKey }, page: { limit: 1000 } } as never,
+  const r = await plain(client).searchVariables(
+    { filter: { processInstanceKey, scopeKey: processInstanceKey }, page: { limit: 1000 } },
     NOW,
   );
   return Object.fromEntries((r.items ?? []).map((v) => [v.name, JSON.parse(v.value) as unknown]));
