@@ -1,0 +1,36 @@
+/**
+ * egov.acceptance-record — R22.2: the panel's final-acceptance opinion and the R14 items are
+ * recorded; the go-live date (R23's and R29's anchor) defaults to the acceptance day. R17: the
+ * department operates the system from now on.
+ */
+import { z } from 'zod';
+import type { WorkerDeps } from './deps';
+import { projectEffectWorker } from './recording';
+import { dateLike, projectIdSchema, setStage } from './support';
+
+const item = z.enum(['pass', 'fail', 'not-applicable']).nullish();
+export const acceptanceRecordInput = z.object({
+  projectId: projectIdSchema,
+  finalAcceptanceResult: z.enum(['pass', 'fail']),
+  finalAcceptanceOpinion: z.string().trim().max(5000).nullish(),
+  itemProductSecurity: item,
+  itemCryptography: item,
+  itemSecurityReview: item,
+  itemEnergyEfficiency: item,
+  goLiveDate: dateLike.nullish(),
+});
+
+export function createAcceptanceRecordWorker(deps: WorkerDeps) {
+  return projectEffectWorker(deps, {
+    type: 'egov.acceptance-record',
+    description:
+      'R22.2 records the acceptance opinion and R14 items; goLiveDate (R23/R29 anchor) defaults to today; stage 经费支付',
+    input: acceptanceRecordInput,
+    output: z.object({ goLiveDate: z.string(), acceptedOn: z.string() }),
+    async apply({ m, project, v, now, today }) {
+      if (v.finalAcceptanceResult !== 'pass') throw new Error('竣工验收未通过，不能登记投入运行（R22.2）');
+      await setStage(m, project.id, 'payment', now);
+      return { goLiveDate: v.goLiveDate ?? today, acceptedOn: today };
+    },
+  });
+}

@@ -1,0 +1,209 @@
+/**
+ * egov.materials-check — R6 materials (建设依据, 建设方案, 概算, 可研报告, 附件1 with the supervising
+ * department's opinion and seal), R9 sharing analysis and information-resource catalogue, R14
+ * product-security statement, R16/R24 compliance items, R10 framework plan; and the R6 calendar:
+ * an application after 30 September moves to the next plan year, and outside the Oct–Dec review
+ * window the project waits for the joint review to open (R7), unless it is urgent (R8.2).
+ */
+import type { EntityManager } from 'typeorm';
+import { z } from 'zod';
+import { addDays } from '../services/calendar';
+import {
+  ApplicationVersionEntity,
+  AttachmentEntity,
+  ProjectEntity,
+  ProjectParticipantEntity,
+  type AttachmentKind,
+  type Project,
+} from '../services/domain/entities';
+import { MATERIAL_NAMES } from '../services/domain/project-service';
+import type { WorkerDeps } from './deps';
+import { complete, defineWorker, type JobInfo } from './framework';
+import { earlierEffects, loadProject, projectIdSchema, recordEvent, todayIn } from './support';
+
+/** R16 / R24: each must be ticked on 附件1, else the project is in principle not approved. */
+export const R24_ITEMS = {
+  'gov-cloud': '依托区政务云和电子政务外网建设（R16）',
+  'data-aggregation': '数据在政务云汇聚',
+  interconnection: '互联互通',
+  'data-sharing': '数据共享',
+  'business-collaboration': '业务协同',
+  'domestic-crypto': '国产密码应用',
+  'network-security': '网络安全合规',
+} as const;
+
+const R6_DOCS: { kind: AttachmentKind; field: string }[] = [
+  { kind: 'construction-basis', field: 'docConstructionBasis' },
+  { kind: 'construction-plan', field: 'docConstructionPlan' },
+  { kind: 'budget-estimate', field: 'docBudgetEstimate' },
+  { kind: 'feasibility-report', field: 'docFeasibilityStudy' },
+];
+
+export const materialsInput = z.object({
+  projectId: projectIdSchema,
+  planYear: z.number().int().min(2000).max(2100),
+  urgentAdHoc: z.boolean().default(false),
+  crossDepartment: z.boolean().default(false),
+  // the 附件1 fields a 退回修改 (Task_ReviseApplication) puts into the process; absent on first submission
+  docConstructionBasis: z.string().nullish(),
+  docConstructionPlan: z.string().nullish(),
+  docBudgetEstimate: z.string().nullish(),
+  docFeasibilityStudy: z.string().nullish(),
+  sharingAnalysisIncluded: z.boolean().nullish(),
+  docResourceCatalogue: z.string().nullish(),
+  productSecurityStatement: z.string().nullish(),
+  r24Compliance: z.array(z.string()).nullish(),
+  supervisorSealed: z.boolean().nullish(),
+  participants: z.array(z.record(z.string(), z.unknown())).nullish(),
+});
+type MaterialsInput = z.output<typeof materialsInput>;
+
+export const materialsOutput = z.object({
+  materialsComplete: z.boolean(),
+  materialsDefects: z.array(z.string()),
+  materialsDefectsText: z.string(),
+  awaitReviewWindow: z.boolean(),
+  planYear: z.number().int(),
+});
+type MaterialsOutput = z.output<typeof materialsOutput>;
+
+const filled = (v: unknown) => typeof v === 'string' && v.trim().length > 0;
+
+/** The latest 附件1 version's fields, read loosely (the domain's form and the process form differ in names). */
+async function applicationData(m: EntityManager, p: Project): Promise<Record<string, unknown>> {
+  const row = await m.getRepository(ApplicationVersionEntity).findOneBy({ projectId: p.id, version: p.currentVersion });
+  if (!row) return {};
+  try {
+    return JSON.parse(row.data) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
+/** Pure: the defects of an application's materials (R6, R9, R10, R14, R16, R24). */
+export function materialsDefects(input: {
+  data: Record<string, unknown>;
+  attachments: ReadonlySet<AttachmentKind>;
+  crossDepartment: boolean;
+  participantCount: number;
+}): string[] {
+  const { data: d, attachments } = input;
+  const defects: string[] = [];
+  const missingDocs = R6_DOCS.filter((doc) => !attachments.has(doc.kind) && !filled(d[doc.field])).map(
+    (doc) => MATERIAL_NAMES[doc.kind],
+  );
+  if (missingDocs.length) defects.push(`R6 缺少申报材料：${missingDocs.join('、')}`);
+  const form: [string[], string][] = [
+    [['projectName'], '项目名称'],
+    [['summary'], '简要说明及建设依据'],
+    [['responsiblePerson'], '负责人'],
+    [['contactPerson'], '联系人'],
+    [['contactPhone'], '联系电话'],
+    [['email', 'contactEmail'], '电子邮箱'],
+  ];
+  const missingFields = form.filter(([keys]) => !keys.some((k) => filled(d[k]))).map(([, label]) => label);
+  if (missingFields.length) defects.push(`R6 附件1 项目申报表未填写：${missingFields.join('、')}`);
+  if (d.supervisorSealed !== true && !attachments.has('application-form'))
+    defects.push('R6 附件1 缺少主管部门意见并盖章');
+  if (!filled(d.sharingAnalysis) && d.sharingAnalysisIncluded !== true)
+    defects.push('R9 可研报告和建设方案须包含信息资源共享分析');
+  if (!filled(d.docResourceCatalogue)) defects.push('R9 未提供信息资源目录');
+  if (!filled(d.securityStatement) && !filled(d.productSecurityStatement))
+    defects.push('R14 申报材料须对产品安全可靠情况进行说明');
+  const ticked = new Set(Array.isArray(d.r24Compliance) ? (d.r24Compliance as unknown[]).map(String) : []);
+  const missingR24 = Object.entries(R24_ITEMS)
+    .filter(([k]) => !ticked.has(k))
+    .map(([, label]) => label);
+  if (missingR24.length) defects.push(`R16/R24 不符合：${missingR24.join('、')}`);
+  if (input.crossDepartment) {
+    if (input.participantCount === 0) defects.push('R10 跨部门项目未明确参建单位');
+    if (!attachments.has('framework-plan') && !filled(d.docInitialDataCatalogue))
+      defects.push('R10 跨部门项目缺少统一框架方案');
+  }
+  return defects;
+}
+
+/**
+ * R6 calendar. `submittedOn` is the first submission in this process instance (a 退回修改 loop
+ * keeps it). After the deadline (30 September of planYear − 1, a holiday moving it to the next
+ * working day) the application moves to the next plan year; R8.2 urgent projects do not move.
+ * awaitReviewWindow: false for urgent projects and when the Oct–Dec review window of the (new)
+ * plan year is open already.
+ */
+export function r6Schedule(
+  deps: Pick<WorkerDeps, 'calendar'>,
+  planYear: number,
+  urgent: boolean,
+  submittedOn: string,
+  today: string,
+) {
+  const deadline = deps.calendar.deadlineOn(`${planYear - 1}-09-30`);
+  const late = !urgent && submittedOn > deadline;
+  const year = late ? planYear + 1 : planYear;
+  const windowOpens = addDays(deps.calendar.deadlineOn(`${year - 1}-09-30`), 1);
+  const awaitReviewWindow = !urgent && today < windowOpens;
+  return { planYear: year, moved: late, deadline, awaitReviewWindow };
+}
+
+export function createMaterialsCheckWorker(deps: WorkerDeps) {
+  const check = async (
+    m: EntityManager,
+    job: JobInfo,
+    v: MaterialsInput,
+  ): Promise<{ result: MaterialsOutput; submittedOn: string }> => {
+    const project = await loadProject(m, v.projectId);
+    const stored = await applicationData(m, project);
+    // process variables from 退回修改 complement (and overwrite) the stored application
+    const fromProcess = Object.fromEntries(
+      Object.entries(v).filter(
+        ([k, val]) => val !== null && val !== undefined && !['projectId', 'planYear'].includes(k),
+      ),
+    );
+    const data = { ...stored, ...fromProcess };
+    const attachments = new Set(
+      (await m.getRepository(AttachmentEntity).find({ where: { projectId: project.id }, select: { kind: true } })).map(
+        (a) => a.kind,
+      ),
+    );
+    const participantCount =
+      (await m.getRepository(ProjectParticipantEntity).countBy({ projectId: project.id })) +
+      (v.participants?.length ?? 0);
+    const defects = materialsDefects({ data, attachments, crossDepartment: v.crossDepartment, participantCount });
+    const today = todayIn(deps.clock);
+    // the first check of this instance is the submission; a 退回修改 loop keeps its date
+    const first = (await earlierEffects<{ submittedOn?: string }>(m, job.type, job.processInstanceKey))[0];
+    const submittedOn = first?.output.submittedOn ?? today;
+    const schedule = r6Schedule(deps, v.planYear, v.urgentAdHoc, submittedOn, today);
+    if (schedule.moved) {
+      await m
+        .getRepository(ProjectEntity)
+        .update({ id: project.id }, { planYear: schedule.planYear, updatedAt: deps.clock().toISOString() });
+    }
+    const result: MaterialsOutput = {
+      materialsComplete: defects.length === 0,
+      materialsDefects: defects,
+      materialsDefectsText: defects.length
+        ? `申报材料审核未通过：\n${defects.map((d, i) => `${i + 1}. ${d}`).join('\n')}`
+        : '申报材料齐全合规',
+      awaitReviewWindow: schedule.awaitReviewWindow,
+      planYear: schedule.planYear,
+    };
+    await recordEvent(deps.dataSource, m, job, `project:${project.id}`, {
+      ...result,
+      movedFromPlanYear: schedule.moved ? v.planYear : undefined,
+      deadline: schedule.deadline,
+    });
+    return { result, submittedOn };
+  };
+  return defineWorker({
+    type: 'egov.materials-check',
+    description:
+      'R6 materials and 附件1 (seal), R9 sharing analysis + catalogue, R14 product-security statement, R16/R24 compliance items, R10 framework plan; R6 deadline (after 30 Sep → next plan year) and the R7 review window (R8.2 urgent: no wait)',
+    input: materialsInput,
+    output: materialsOutput,
+    async handle(ctx) {
+      const { result } = await ctx.once((m) => check(m, ctx.job, ctx.variables));
+      return complete(result);
+    },
+  });
+}

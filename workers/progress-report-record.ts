@@ -1,0 +1,48 @@
+/**
+ * egov.progress-report-record — R15: the quarterly progress report (附件2) is filed with the data
+ * bureau; whether it came within the first 5 working days is kept with it (late reports can
+ * lead to an R27 order).
+ */
+import { z } from 'zod';
+import type { WorkerDeps } from './deps';
+import { projectEffectWorker } from './recording';
+import { amount, dateLike, projectIdSchema } from './support';
+
+const text = (max: number) => z.string().trim().max(max).nullish();
+export const progressReportInput = z.object({
+  projectId: projectIdSchema,
+  reportQuarter: z
+    .string()
+    .regex(/^\d{4}-?Q[1-4]$/)
+    .transform((q) => q.replace('-', '')),
+  reportDueDate: z.string().nullish(),
+  reportDepartmentName: text(100),
+  reportResponsiblePerson: text(60),
+  reportDate: dateLike.nullish(),
+  reportFax: text(30),
+  reportContactPerson: text(60),
+  reportPhone: text(30),
+  reportMobile: text(30),
+  reportEmail: text(120),
+  reportProjectName: text(200),
+  reportMainContent: text(5000),
+  reportConstructionUnit: text(100),
+  reportProgress: z.string().trim().min(1).max(5000),
+  expectedCompletionDate: dateLike.nullish(),
+  reportTotalInvestment: amount.nullish(),
+  reportInvestedAmount: amount.nullish(),
+});
+
+export function createProgressReportRecordWorker(deps: WorkerDeps) {
+  return projectEffectWorker(deps, {
+    type: 'egov.progress-report-record',
+    description:
+      'R15: files the 附件2 progress report; lastReportedQuarter = reportQuarter; on time = within the 5-working-day window',
+    input: progressReportInput,
+    output: z.object({ lastReportedQuarter: z.string(), reportOnTime: z.boolean() }),
+    async apply({ v, now }) {
+      const onTime = !v.reportDueDate || now.getTime() <= Date.parse(v.reportDueDate);
+      return { lastReportedQuarter: v.reportQuarter, reportOnTime: onTime };
+    },
+  });
+}

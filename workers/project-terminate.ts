@@ -1,0 +1,23 @@
+/** egov.project-terminate — R26: a project still non-compliant after suspension is terminated. */
+import { z } from 'zod';
+import type { WorkerDeps } from './deps';
+import { projectEffectWorker } from './recording';
+import { projectIdSchema, setStage } from './support';
+
+export const terminateInput = z.object({
+  projectId: projectIdSchema,
+  suspensionReason: z.string().trim().max(2000).nullish(),
+});
+
+export function createProjectTerminateWorker(deps: WorkerDeps) {
+  return projectEffectWorker(deps, {
+    type: 'egov.project-terminate',
+    description: 'R26: terminates the project (stage 已终止); the reason goes to the audit trail',
+    input: terminateInput,
+    output: z.object({ projectStatus: z.literal('terminated') }),
+    async apply({ m, project, now }) {
+      await setStage(m, project.id, 'terminated', now);
+      return { projectStatus: 'terminated' as const };
+    },
+  });
+}

@@ -1,0 +1,74 @@
+/**
+ * egov.rectification-register — R26/R27: a supervising body's rectification order is registered
+ * with its deadline (a date, or working days from today on the calendar); R27 orders also cut the
+ * department's next-year budget.
+ */
+import { z } from 'zod';
+import { OrganisationEntity, RectificationOrderEntity } from '../services/domain/entities';
+import type { WorkerDeps } from './deps';
+import { projectEffectWorker } from './recording';
+import { dateLike, projectIdSchema } from './support';
+
+/** R26: the bodies that may order rectification. */
+export const SUPERVISING_BODIES = [
+  'data-bureau',
+  'drc',
+  'finance',
+  'audit',
+  'trading-center',
+  'crypto-bureau',
+  'cyberspace-office',
+] as const;
+
+export const rectificationInput = z
+  .object({
+    projectId: projectIdSchema,
+    rectificationIssues: z.string().trim().min(1).max(5000),
+    orderedBy: z.enum(SUPERVISING_BODIES),
+    orderRule: z.enum(['R26', 'R27']).default('R26'),
+    rectificationDays: z.number().int().min(1).max(365).nullish(),
+    rectificationDeadline: dateLike.nullish(),
+  })
+  .refine((v) => v.rectificationDays || v.rectificationDeadline, {
+    message: 'rectificationDays or rectificationDeadline is required',
+  });
+
+export const rectificationOutput = z.object({
+  rectificationId: z.string(),
+  rectificationDeadline: z.string(),
+  budgetCutNextYear: z.boolean(),
+});
+
+export function createRectificationRegisterWorker(deps: WorkerDeps) {
+  return projectEffectWorker(deps, {
+    type: 'egov.rectification-register',
+    description: 'R26: registers the rectification order and its deadline (working days); R27: next-year budget cut',
+    input: rectificationInput,
+    output: rectificationOutput,
+    async apply({ m, project, v, now, today }) {
+      const issuer = await m.getRepository(OrganisationEntity).findOneBy({ code: v.orderedBy });
+      if (!issuer) throw new Error(`监督部门不存在：${v.orderedBy}`);
+      const deadline = v.rectificationDeadline
+        ? deps.calendar.deadlineOn(v.rectificationDeadline)
+        : deps.calendar.addWorkingDays(today, v.rectificationDays!);
+      const res = await m.getRepository(RectificationOrderEntity).insert({
+        projectId: project.id,
+        issuedByOrgId: issuer.id,
+        issue: v.orderRule === 'R27' ? `【R27】${v.rectificationIssues}` : v.rectificationIssues,
+        deadline,
+        status: 'open',
+        response: null,
+        respondedAt: null,
+        closedAt: null,
+        // 0 = ordered through the process; the ordering user is in the audit log of the API call
+        issuedBy: 0,
+        issuedAt: now.toISOString(),
+      });
+      return {
+        rectificationId: String(res.identifiers[0]!.id),
+        rectificationDeadline: deadline,
+        budgetCutNextYear: v.orderRule === 'R27',
+      };
+    },
+  });
+}

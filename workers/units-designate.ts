@@ -1,0 +1,75 @@
+/**
+ * egov.units-designate — R18: the data bureau designates the supervision (监理), 等保 assessment
+ * and third-party testing units from those it contracted for the year. A unit the data bureau
+ * named in the form is kept; an empty one is filled round-robin over the year's contracted units
+ * (the next after the one designated last, so the work spreads evenly).
+ */
+import type { EntityManager } from 'typeorm';
+import { z } from 'zod';
+import type { WorkerDeps } from './deps';
+import { projectEffectWorker } from './recording';
+import { projectIdSchema, setStage } from './support';
+
+export const UNIT_ROLES = {
+  supervisionUnit: { list: 'supervision', name: '监理单位' },
+  classifiedProtectionUnit: { list: 'classifiedProtection', name: '等保测评单位' },
+  thirdPartyTestingUnit: { list: 'thirdPartyTesting', name: '第三方评测单位' },
+} as const;
+type UnitRole = keyof typeof UNIT_ROLES;
+
+const unit = z.string().trim().max(200).nullish();
+export const unitsInput = z.object({
+  projectId: projectIdSchema,
+  supervisionUnit: unit,
+  classifiedProtectionUnit: unit,
+  thirdPartyTestingUnit: unit,
+});
+export const unitsOutput = z.object({
+  supervisionUnit: z.string(),
+  classifiedProtectionUnit: z.string(),
+  thirdPartyTestingUnit: z.string(),
+  unitsAssignedBy: z.record(z.string(), z.enum(['data-bureau', 'round-robin'])),
+});
+
+/** Units designated earlier this year, oldest first (from the stored outputs of this worker). */
+async function designatedThisYear(m: EntityManager, year: number): Promise<Record<UnitRole, string>[]> {
+  const rows = (await m.query(
+    "SELECT output FROM worker_effect WHERE job_type = 'egov.units-designate' ORDER BY created_at, effect_key",
+  )) as { output: string }[];
+  return rows
+    .map((r) => JSON.parse(r.output) as Record<UnitRole, string> & { year?: number })
+    .filter((o) => o.year === year);
+}
+
+export function createUnitsDesignateWorker(deps: WorkerDeps) {
+  return projectEffectWorker(deps, {
+    type: 'egov.units-designate',
+    description:
+      'R18: designates supervision / 等保 / testing units; empty ones round-robin over the year’s contracted units',
+    input: unitsInput,
+    output: unitsOutput,
+    async apply({ m, project, v, today, now }) {
+      const year = Number(today.slice(0, 4));
+      const contracted = deps.config.contractedUnits[String(year)];
+      const earlier = await designatedThisYear(m, year);
+      const out: Record<string, string> = {};
+      const by: Record<string, 'data-bureau' | 'round-robin'> = {};
+      for (const role of Object.keys(UNIT_ROLES) as UnitRole[]) {
+        const given = v[role]?.trim();
+        if (given) {
+          out[role] = given;
+          by[role] = 'data-bureau';
+          continue;
+        }
+        const list = contracted?.[UNIT_ROLES[role].list] ?? [];
+        if (list.length === 0) throw new Error(`${year} 年度未配置中标的${UNIT_ROLES[role].name}，且表单未指定（R18）`);
+        const last = [...earlier].reverse().find((e) => list.includes(e[role]))?.[role];
+        out[role] = list[last === undefined ? 0 : (list.indexOf(last) + 1) % list.length]!;
+        by[role] = 'round-robin';
+      }
+      await setStage(m, project.id, 'units-designated', now);
+      // `year` is stored with the outputs so next designations continue the rotation
+      return { ...(out as Record<UnitRole, string>), unitsAssignedBy: by, year } as z.input<typeof unitsOutput>;
+    },
+  });
+}
