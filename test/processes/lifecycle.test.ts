@@ -7,6 +7,21 @@
  */
 import { eventually, NOW, startTestEngine, type TestEngine } from '../support/engine';
 import { deployProcesses, Run } from './driver';
+import {
+  applyAndReview,
+  approve,
+  DEPT,
+  finalDocs,
+  includeInPlan,
+  inspectAndPreliminary,
+  NEVER,
+  opinion,
+  pin as pinClock,
+  project,
+  review,
+  startConstruction,
+  scores,
+} from './steps';
 
 let t: TestEngine;
 beforeAll(async () => {
@@ -17,143 +32,7 @@ afterAll(async () => {
   await t?.stop();
 });
 
-type Vars = Record<string, unknown>;
-const DEPT = 'dept:edu';
-/** Far enough ahead that the R19.3 year-end check never fires unless a test wants it. */
-const NEVER = '2099-12-01T09:00:00+08:00';
-const pin = (iso: string) => t.sdk.pinClock({ timestamp: Date.parse(iso) });
-
-const project = (id: string, extra: Vars = {}): Vars => ({
-  projectId: id,
-  departmentGroup: DEPT,
-  departmentCode: 'edu',
-  projectName: '智慧校园统一身份认证平台',
-  planYear: 2027,
-  totalInvestment: 120,
-  fundSource: 'fiscal',
-  listedInDepartmentBudget: false,
-  crossDepartment: false,
-  urgentAdHoc: false,
-  classifiedSystem: false,
-  constructionStart: '2027-01',
-  constructionEnd: '2027-12',
-  ...extra,
-});
-const opinion = (decision: 'pass' | 'fail' | 'return') => ({ decision, reason: `审查意见：${decision}` });
-const scores = { scorePlanning: 18, scoreSharing: 17, scoreFeasibility: 18, scoreBudget: 16, scoreCrypto: 17 };
-
-interface ApplyOptions {
-  reportsRequired?: boolean;
-  outcome?: 'pass' | 'fail' | 'return';
-  isKeyProject?: boolean;
-  awaitWindow?: boolean;
-}
-
-/** 项目申报 → 材料审核 → 联合审查论证 (R6, R7). */
-async function applyAndReview(run: Run, o: ApplyOptions = {}): Promise<void> {
-  await run.job('egov.applicability-check', 'Task_ApplicabilityCheck', {
-    governed: true,
-    quarterlyReportsRequired: o.reportsRequired ?? false,
-  });
-  await review(run, o);
-}
-
-async function review(run: Run, o: ApplyOptions): Promise<void> {
-  await run.job('egov.materials-check', 'Task_MaterialsCheck', {
-    materialsComplete: true,
-    materialsDefects: [],
-    awaitReviewWindow: o.awaitWindow ?? false,
-  });
-  await run.job('egov.duplicate-check', 'Task_DuplicateCheck', { duplicateFound: false });
-  if (o.awaitWindow) {
-    await run.reached('Event_JointReviewOpened', 'ACTIVE');
-    await run.publish('joint-review-opened', String((await run.vars()).projectId));
-  }
-  await run.job('egov.due-date', 'Task_ReviewDueDate', { dueDate: '2026-12-31T17:30:00+08:00' });
-  await run.job('egov.expert-panel', 'Task_ExpertPanel', { expertPanel: ['expert-1', 'expert-2', 'expert-3'] });
-  await run.complete('Task_ReviewDataBureau', 'data-bureau', opinion('pass'));
-  await run.complete('Task_ReviewFinance', 'finance', opinion('pass'));
-  await run.complete('Task_ReviewDrc', 'drc', opinion('pass'));
-  await run.complete('Task_ReviewCrypto', 'crypto-bureau', opinion('pass'));
-  await run.complete('Task_ReviewCyberspace', 'cyberspace-office', opinion(o.outcome ?? 'pass'));
-  for (let i = 0; i < 3; i++) {
-    await run.complete('Task_ExpertScoring', 'experts', {
-      ...scores,
-      recommendation: 'pass',
-      noConflictOfInterest: true,
-    });
-  }
-  const seen = await run.job('egov.review-aggregate', 'Task_ReviewAggregate', {
-    reviewOutcome: o.outcome ?? 'pass',
-    isKeyProject: o.isKeyProject ?? false,
-  });
-  // Each body's opinion and every expert's scores arrive as separate variables (R7).
-  expect(seen.cyberspaceReview).toEqual(opinion(o.outcome ?? 'pass'));
-  expect(seen.expertScores).toHaveLength(3);
-}
-
-/** 重点项目单独立项 (optional) → 投资计划 (R5, R21). */
-async function approve(run: Run, o: ApplyOptions = {}): Promise<void> {
-  if (o.isKeyProject) {
-    await run.complete('Task_KeyProjectApproval', 'drc', {
-      keyApprovalDecision: 'approve',
-      approvalDocumentNo: '叶发改〔2026〕88号',
-      keyApprovalReason: '同意立项',
-    });
-  }
-  await run.complete('Task_InvestmentPlan', 'drc', {
-    investmentPlanYear: 2027,
-    investmentPlanNo: '叶发改投〔2026〕12号',
-    approvedInvestment: 120,
-  });
-  await run.job('egov.investment-plan-register', 'Task_InvestmentPlanRegister', { investmentPlanRegistered: true });
-}
-
-/** 年度建设计划 (R8.1): the annual process's message includes the project. */
-async function includeInPlan(run: Run, projectId: string, planYear = 2027): Promise<void> {
-  await run.reached('Gateway_PlanDecision', 'ACTIVE');
-  await run.publish('annual-plan-included', projectId, { planYear });
-  await run.job('egov.due-date', 'Task_YearEndCheckDate', { dueDate: NEVER });
-}
-
-/** 项目启动 → 明确监理/等保/测评单位 → 政府采购 (R11, R18, R14). */
-async function startConstruction(run: Run): Promise<void> {
-  await run.complete('Task_ProjectStart', DEPT, {
-    projectResponsiblePerson: '张伟',
-    projectResponsiblePhone: '13812345678',
-    projectStartDate: '2027-01-05',
-    managementSystems: ['project-management', 'procurement'],
-  });
-  await run.complete('Task_UnitsDesignation', 'data-bureau', {
-    supervisionUnit: '安徽某监理公司',
-    classifiedProtectionUnit: '某等保测评中心',
-    thirdPartyTestingUnit: '某软件评测中心',
-  });
-  await run.job('egov.units-designate', 'Task_UnitsDesignate');
-  await run.complete('Task_Procurement', 'trading-center', {
-    procurementMethod: 'open-tender',
-    contractAmount: 110,
-    contractedAcceptanceDate: '2027-11-30',
-  });
-  await run.job('egov.procurement-record', 'Task_ProcurementRecord', { procurementCompliant: true });
-}
-
-/** 网络安全检查 and 密码应用审查 (R12, R13), then 初步验收 (R22.1). */
-async function inspectAndPreliminary(run: Run, preliminaryAcceptanceDate = '2027-11-10'): Promise<void> {
-  await run.job('egov.security-gate', 'Task_SecurityGate', { securityDocsComplete: true });
-  await run.job('egov.crypto-gate', 'Task_CryptoGate', { cryptoDocsComplete: true });
-  await run.complete('Task_SecurityInspection', 'cyberspace-office', { securityInspectionResult: 'pass' });
-  await run.complete('Task_CryptoReview', 'crypto-bureau', { cryptoReviewResult: 'pass' });
-  await run.complete('Task_PreliminaryAcceptance', DEPT, { preliminaryResult: 'pass', preliminaryAcceptanceDate });
-}
-
-const finalDocs = {
-  docAcceptanceApplication: 'A-1',
-  docConstructionSummary: 'A-2',
-  securityReportType: 'classified-protection',
-  docSecurityRiskReport: 'A-3',
-  docCryptoAssessmentReport: 'A-4',
-};
+const pin = (iso: string) => pinClock(t, iso);
 
 describe('project-lifecycle', () => {
   it('R2.2 a 9.8万元 department-budget project is told it is not governed and ends', async () => {
@@ -497,6 +376,132 @@ describe('project-lifecycle', () => {
     expect(trail).toContain('Timer_SelfEvaluationOverdue:COMPLETED');
     expect(trail).toContain('Gateway_AuditMerge:COMPLETED');
     expect(trail.filter((e) => e.startsWith('Task_SurplusReturn'))).toEqual([]);
+  });
+
+  it('R12/R13 missing documents are supplied, a failed security inspection is rectified and inspected again', async () => {
+    const run = await Run.start(t, 'project-lifecycle', project('p-inspect'));
+    await applyAndReview(run);
+    await approve(run);
+    await includeInPlan(run, 'p-inspect');
+    await startConstruction(run);
+    await run.complete('Task_Implementation', DEPT, { constructionCompletedDate: '2027-10-30' });
+    await run.job('egov.security-gate', 'Task_SecurityGate', { securityDocsComplete: true });
+    await run.job('egov.crypto-gate', 'Task_CryptoGate', {
+      cryptoDocsComplete: false,
+      materialsDefectsText: '缺密评报告',
+    });
+    await run.complete('Task_CryptoSupplement', DEPT, { supplementDescription: '补交密评报告', docSupplement: 'M-1' });
+    await run.job('egov.crypto-gate', 'Task_CryptoGate', { cryptoDocsComplete: true });
+    await run.complete('Task_SecurityInspection', 'cyberspace-office', { securityInspectionResult: 'fail' });
+    await run.complete('Task_SecurityRectify', DEPT, { rectificationMeasures: '修补高危漏洞' });
+    await run.complete('Task_SecurityInspection', 'cyberspace-office', { securityInspectionResult: 'pass' });
+    await run.complete('Task_CryptoReview', 'crypto-bureau', { cryptoReviewResult: 'pass' });
+    await run.task('Task_PreliminaryAcceptance');
+    const trail = await run.trail();
+    expect(trail.filter((e) => e === 'Task_SecurityInspection:COMPLETED')).toHaveLength(2);
+    expect(trail.filter((e) => e === 'Task_CryptoGate:COMPLETED')).toHaveLength(2);
+    expect(trail).toContain('SubProcess_Construction:COMPLETED');
+  });
+
+  it('R19.3 not carried out in its year: written explanation and fund recovery, construction continues', async () => {
+    await pin('2027-03-01T10:00:00+08:00');
+    const run = await Run.start(t, 'project-lifecycle', project('p-year-end'));
+    await applyAndReview(run);
+    await approve(run);
+    await includeInPlan(run, 'p-year-end', 2027, '2027-12-01T09:00:00+08:00');
+    await run.task('Task_ProjectStart');
+    await pin('2027-12-01T09:00:01+08:00');
+    await run.job('egov.implementation-status-check', 'Task_ImplementationStatusCheck', { carriedOutAsPlanned: false });
+    await run.complete('Task_YearEndExplanation', DEPT, {
+      notCarriedOutReason: '招标两次流标',
+      notCarriedOutPlan: '次年一季度重新招标',
+    });
+    await run.complete('Task_FundRecoveryDecision', 'data-bureau', {
+      fundRecoveryDecision: 'recover',
+      fundRecoveryAmount: 60,
+      fundRecoveryReason: '当年未实施',
+    });
+    await run.job('egov.fund-recovery', 'Task_FundRecovery', { recoveredAmount: 60 });
+    await run.reached('EndEvent_FundRecovered');
+    await run.task('Task_ProjectStart');
+    expect(await run.state()).toBe('ACTIVE');
+  });
+
+  it('R20 an ineligible change and R22.3 a rejected delay are answered; R26 a rectification passes, a second one is resumed after suspension', async () => {
+    await pin('2027-04-01T10:00:00+08:00');
+    const run = await Run.start(t, 'project-lifecycle', project('p-events'));
+    await applyAndReview(run);
+    await approve(run);
+    await includeInPlan(run, 'p-events');
+    await run.task('Task_ProjectStart');
+    await run.publish('change-requested', 'p-events');
+    await run.complete('Task_ChangeRequestForm', DEPT, { changeCase: 'none', changeWithinBudget: false });
+    await run.job('egov.change-check', 'Task_ChangeCheck', { changeEligible: false });
+    await run.job('egov.notify', 'Task_NotifyChangeIneligible');
+    await run.reached('EndEvent_ChangeIneligible');
+    await run.publish('acceptance-delay-requested', 'p-events');
+    await run.complete('Task_DelayRequestForm', DEPT, {
+      requestedAcceptanceDate: '2028-06-30',
+      delayReason: '需求变化',
+    });
+    await run.complete('Task_DelayReview', 'data-bureau', opinion('fail'));
+    await run.job('egov.notify', 'Task_NotifyDelayRejected');
+    await run.reached('EndEvent_DelayRejected');
+    for (const [i, verdict] of (['pass', 'fail'] as const).entries()) {
+      await run.publish('rectification-ordered', 'p-events', {
+        rectificationIssues: `问题${i + 1}`,
+        rectificationDays: 10,
+        orderedBy: 'data-bureau',
+        orderRule: i === 0 ? 'R26' : 'R27',
+      });
+      await run.job('egov.rectification-register', 'Task_RectificationRegister', { rectificationId: `r-${i}` });
+      await run.job('egov.due-date', 'Task_RectificationDueDate', { dueDate: '2027-04-16T23:59:59+08:00' });
+      await run.complete('Task_Rectify', DEPT, { rectificationMeasures: '已整改' });
+      await run.complete('Task_RectificationVerify', 'data-bureau', opinion(verdict));
+    }
+    await run.job('egov.notify', 'Task_NotifyRectified');
+    await run.job('egov.project-suspend', 'Task_ProjectSuspend', { projectStatus: 'suspended' });
+    await run.complete('Task_SuspensionDecision', 'data-bureau', {
+      suspensionDecision: 'resume',
+      suspensionReason: '已整改到位',
+    });
+    await run.job('egov.project-resume', 'Task_ProjectResume', { projectStatus: 'in-construction' });
+    await run.reached('EndEvent_Resumed');
+    await run.task('Task_ProjectStart');
+    const trail = await run.trail();
+    expect(trail).toContain('EndEvent_Rectified:COMPLETED');
+    expect(trail.filter((e) => e.startsWith('Timer_RectificationOverdue'))).toEqual([]);
+    expect(await run.state()).toBe('ACTIVE');
+  });
+
+  // Zeebe applies an inner multi-instance activity's output mappings to the inner instance's own
+  // scope (BpmnVariableMappingBehavior#getVariableScopeKey), so `expertScore` reaches the output
+  // collection. The embedded engine writes them to the flow scope and collects nulls: an engine
+  // bug (reported). `it.failing` turns green-to-red once the engine is fixed — then make it `it`.
+  it.failing('R7 multi-instance output collects each expert’s scores (Zeebe inner-scope output mappings)', async () => {
+    const run = await Run.start(t, 'project-lifecycle', project('p-mi-output'));
+    await run.job('egov.applicability-check', 'Task_ApplicabilityCheck', { governed: true });
+    await run.job('egov.materials-check', 'Task_MaterialsCheck', { materialsComplete: true, awaitReviewWindow: false });
+    await run.job('egov.duplicate-check', 'Task_DuplicateCheck', { duplicateFound: false });
+    await run.job('egov.due-date', 'Task_ReviewDueDate', { dueDate: '2026-12-31T17:30:00+08:00' });
+    await run.job('egov.expert-panel', 'Task_ExpertPanel', { expertPanel: ['expert-1', 'expert-2'] });
+    for (const [task, group] of [
+      ['Task_ReviewDataBureau', 'data-bureau'],
+      ['Task_ReviewFinance', 'finance'],
+      ['Task_ReviewDrc', 'drc'],
+      ['Task_ReviewCrypto', 'crypto-bureau'],
+      ['Task_ReviewCyberspace', 'cyberspace-office'],
+    ] as const)
+      await run.complete(task, group, opinion('pass'));
+    for (let i = 0; i < 2; i++)
+      await run.complete('Task_ExpertScoring', 'experts', { ...scores, recommendation: 'pass' });
+    const seen = await run.job('egov.review-aggregate', 'Task_ReviewAggregate', { reviewOutcome: 'fail' });
+    // Leave no job behind for the other tests, whatever the outcome.
+    await t.sdk.cancelProcessInstance({ processInstanceKey: run.key });
+    expect(seen.expertScores).toEqual([
+      expect.objectContaining({ expert: 'expert-1', planning: 18 }),
+      expect.objectContaining({ expert: 'expert-2', planning: 18 }),
+    ]);
   });
 
   async function subProjectRun(dept: string): Promise<Run> {
