@@ -8,9 +8,12 @@ import { createCalendar, type WorkingDayCalendar } from '../calendar';
 import type { EngineClient } from '../engine-client';
 import type { Logger } from '../logger';
 import { MailDispatcher } from './dispatcher';
+import { domainDeadlines } from './domain-deadlines';
 import { GatewayNotifier, gatewayQueriesFromEngine } from './gateway-notifier';
+import { mailDomain } from './outbox';
 import type { RecipientDirectory } from './recipients';
 import { SqlRecipientDirectory } from './sql-directory';
+import { ReminderRunner } from './reminders';
 import { createSmtpTransport } from './transport';
 
 export { enqueueMail, listOutbox, requeueMail, dedupeKey, type OutboxRow, type OutboxFilter } from './outbox';
@@ -23,6 +26,7 @@ export interface Notifications {
   /** absent without SMTP_HOST: mail then stays in the outbox, readable on the mail page */
   dispatcher?: MailDispatcher;
   gatewayNotifier: GatewayNotifier;
+  reminders: ReminderRunner;
   stop(): Promise<void>;
 }
 
@@ -65,13 +69,25 @@ export function startNotifications(deps: {
   });
   gatewayNotifier.start();
 
+  const reminders = new ReminderRunner({
+    dataSource,
+    calendar,
+    deadlines: domainDeadlines(dataSource, directory, calendar),
+    escalateTo: () => directory.candidateGroup('data-bureau'),
+    baseUrl: config.PUBLIC_BASE_URL,
+    mailDomain: mailDomain(config.MAIL_FROM),
+    logger,
+  });
+  reminders.start();
+
   return {
     calendar,
     directory,
     dispatcher,
     gatewayNotifier,
+    reminders,
     async stop() {
-      await Promise.all([gatewayNotifier.stop(), dispatcher?.stop()]);
+      await Promise.all([gatewayNotifier.stop(), reminders.stop(), dispatcher?.stop()]);
     },
   };
 }
