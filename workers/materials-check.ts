@@ -137,11 +137,15 @@ export function r6Schedule(
   submittedOn: string,
   today: string,
 ) {
-  const deadline = deps.calendar.deadlineOn(`${planYear - 1}-09-30`);
+  const lastDay = `${planYear - 1}-09-30`;
+  // on or before 30 September the application is in time whatever that year's holidays are
+  const deadline = submittedOn <= lastDay ? lastDay : deps.calendar.deadlineOn(lastDay);
   const late = !urgent && submittedOn > deadline;
   const year = late ? planYear + 1 : planYear;
-  const windowOpens = addDays(deps.calendar.deadlineOn(`${year - 1}-09-30`), 1);
-  const awaitReviewWindow = !urgent && today < windowOpens;
+  // before 30 September of the window's year no calendar is needed (that year may not be published yet)
+  const nominal = `${year - 1}-09-30`;
+  const windowOpens = today <= nominal ? null : addDays(deps.calendar.deadlineOn(nominal), 1);
+  const awaitReviewWindow = !urgent && (windowOpens === null || today < windowOpens);
   return { planYear: year, moved: late, deadline, awaitReviewWindow };
 }
 

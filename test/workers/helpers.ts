@@ -195,15 +195,13 @@ export async function addProject(
     updatedAt: '2026-09-01T00:00:00.000Z',
   });
   const id = Number(res.identifiers[0]!.id);
-  await env.ds
-    .getRepository(ApplicationVersionEntity)
-    .insert({
-      projectId: id,
-      version: 1,
-      data: JSON.stringify(data),
-      createdBy: creator,
-      createdAt: '2026-09-01T00:00:00.000Z',
-    });
+  await env.ds.getRepository(ApplicationVersionEntity).insert({
+    projectId: id,
+    version: 1,
+    data: JSON.stringify(data),
+    createdBy: creator,
+    createdAt: '2026-09-01T00:00:00.000Z',
+  });
   for (const [i, kind] of (over.attachments ?? R6_ATTACHMENTS).entries()) {
     await env.ds.getRepository(AttachmentEntity).insert({
       projectId: id,
@@ -228,7 +226,7 @@ export function job(type: string, over: Partial<JobInfo> = {}): JobInfo {
   return {
     jobKey: String(4503599627370000 + elementSeq),
     type,
-    processInstanceKey: '2251799813685249',
+    processInstanceKey: String(2251799813600000 + elementSeq),
     processDefinitionId: 'project-lifecycle',
     elementId: 'Task_Test',
     elementInstanceKey: String(elementSeq),
