@@ -67,6 +67,10 @@ export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+import type { ElementStatistics } from './live-view/model';
+
+export type { ElementStatistics };
+
 type Query = Record<string, string | number | boolean | undefined | null>;
 
 function withQuery(path: string, query?: Query): string {
@@ -194,33 +198,32 @@ export interface ProjectQuery extends Query {
   pageSize?: number;
 }
 
-export interface PathElement {
+/** One element instance of a project's process instance (services/processes TimelineEntry). */
+export interface TimelineEntry {
+  elementInstanceKey: string;
   elementId: string;
-  elementName?: string;
-  elementType?: string;
-  state: 'ACTIVE' | 'COMPLETED' | 'TERMINATED';
-  incident?: boolean;
-  startDate: string;
-  endDate?: string | null;
+  elementName: string | null;
+  type: string;
+  state: string;
+  startDate: string | null;
+  endDate: string | null;
+  hasIncident: boolean;
+  /** requested (API-NEEDS.md §Project): who completed a user task, its decision and comment */
+  actor?: string | null;
+  decision?: string | null;
+  comment?: string | null;
 }
 
-export interface ProjectPath {
-  projectId: string;
+/** services/processes/process-service.ts InstancePath, for GET /api/projects/:id/path */
+export interface InstancePath {
   processInstanceKey: string;
   processDefinitionKey: string;
-  elements: PathElement[];
-  /** ids of sequence flows taken, in order */
-  takenFlows: string[];
-}
-
-export interface TimelineEntry {
-  at: string;
-  elementId?: string;
-  elementName?: string;
-  kind: 'started' | 'completed' | 'decision' | 'comment' | 'incident' | 'mail' | 'other';
-  actor?: string;
-  decision?: string;
-  comment?: string;
+  processDefinitionId: string;
+  state: string;
+  active: string[];
+  incidents: string[];
+  sequenceFlows: string[];
+  timeline: TimelineEntry[];
 }
 
 export const ATTACHMENT_KINDS = {
@@ -261,8 +264,7 @@ export const projects = {
     return withQuery('/api/projects/export.xlsx', filters);
   },
   get: (id: Id) => json<ProjectSummary>(`/api/projects/${seg(id)}`),
-  path: (id: Id) => json<ProjectPath>(`/api/projects/${seg(id)}/path`),
-  timeline: (id: Id) => json<{ items: TimelineEntry[] }>(`/api/projects/${seg(id)}/timeline`),
+  path: (id: Id) => json<InstancePath>(`/api/projects/${seg(id)}/path`),
   attachments: (id: Id) => json<Attachment[]>(`/api/projects/${seg(id)}/attachments`),
   attachmentUrl: (a: Pick<Attachment, 'id'>) => `/api/attachments/${seg(a.id)}/content`,
   upload: (id: Id, kind: AttachmentKind, file: File) => {
@@ -277,51 +279,98 @@ export const projects = {
 
 // ───────────────────────────── process definitions ─────────────────────────────
 
+/** GET /api/process-definitions: one entry per process id with all its versions, newest first. */
+export interface DefinitionSummary {
+  processDefinitionId: string;
+  name: string;
+  latestKey: string;
+  latestVersion: number;
+  versions: { key: string; version: number; resourceName: string }[];
+}
+
+/** One deployed version (flattened from DefinitionSummary for selects). */
 export interface ProcessDefinition {
   processDefinitionKey: string;
   processDefinitionId: string;
-  name?: string;
+  name: string;
   version: number;
-  versionTag?: string | null;
   resourceName: string;
-  deployedAt?: string;
-  deployedBy?: string;
+}
+
+export function flattenDefinitions(list: readonly DefinitionSummary[]): ProcessDefinition[] {
+  return list.flatMap((d) =>
+    d.versions.map((v) => ({
+      processDefinitionKey: v.key,
+      processDefinitionId: d.processDefinitionId,
+      name: d.name,
+      version: v.version,
+      resourceName: v.resourceName,
+    })),
+  );
+}
+
+/** A Camunda 8.8 lint finding or an engine rejection, tied to an element when it can be. */
+export interface LintProblem {
+  elementId: string | null;
+  rule: string;
+  category: 'error' | 'warn' | 'info' | 'rule-error';
+  message: string;
+  resource?: string;
 }
 
 export interface DeployResult {
   deploymentKey: string;
-  processes: { processDefinitionKey: string; processDefinitionId: string; version: number; resourceName: string }[];
+  processes: { processDefinitionId: string; version: number; processDefinitionKey: string }[];
 }
 
-/** Live statistics of one element (live-view/model.ts turns them into overlays). */
-export type { ElementStatistics } from './live-view/model';
-import type { ElementStatistics } from './live-view/model';
+/** Statistics as the server sends them (services/processes ElementStatistics). */
+interface ServerElementStatistics {
+  elementId: string;
+  active: number;
+  incidents: number;
+  completed: number;
+  canceled: number;
+  oldestDays: number | null;
+  meanDays: number | null;
+}
 
+const DAY_MS = 86_400_000;
+
+/** services/processes ProjectAtElement */
 export interface ProjectAtElement {
-  projectId: number;
-  projectName: string;
-  orgCode: string;
-  orgName?: string;
   processInstanceKey: string;
+  elementInstanceKey: string;
   since: string;
   daysWaiting: number;
-  nextDeadline?: Deadline | null;
-  incident?: boolean;
+  hasIncident: boolean;
+  project: {
+    id: number;
+    name: string;
+    orgCode: string;
+    orgName: string;
+    stage?: string;
+    nextDeadline?: string | null;
+  } | null;
 }
 
 export const processes = {
-  definitions: () => json<{ items: ProcessDefinition[] }>('/api/process-definitions'),
-  xml: (key: string) => text(`/api/process-definitions/${encodeURIComponent(key)}/xml`),
-  deploy: (resourceName: string, xml: string) =>
-    json<DeployResult>('/api/deployments', { method: 'POST', json: { resourceName, xml } }),
-  statistics: (key: string) =>
-    json<{ items: ElementStatistics[]; asOf: string }>(
-      `/api/process-definitions/${encodeURIComponent(key)}/statistics`,
-    ),
+  definitions: () => json<DefinitionSummary[]>('/api/process-definitions'),
+  xml: (key: string) => text(`/api/process-definitions/${seg(key)}/xml`),
+  /** process owners only; refused with problems[] (lint or engine) tied to element ids */
+  deploy: (resources: { name: string; content: string }[]) =>
+    json<DeployResult>('/api/deployments', { method: 'POST', json: { resources } }),
+  statistics: async (key: string): Promise<ElementStatistics[]> => {
+    const rows = await json<ServerElementStatistics[]>(`/api/process-definitions/${seg(key)}/statistics`);
+    return rows.map((r) => ({
+      elementId: r.elementId,
+      active: r.active,
+      incidents: r.incidents,
+      maxAgeMs: r.oldestDays === null ? undefined : r.oldestDays * DAY_MS,
+      avgAgeMs: r.meanDays === null ? undefined : r.meanDays * DAY_MS,
+    }));
+  },
   projectsAt: (key: string, elementId: string) =>
-    json<{ items: ProjectAtElement[] }>(
-      `/api/process-definitions/${encodeURIComponent(key)}/elements/${encodeURIComponent(elementId)}/projects`,
-    ),
+    json<ProjectAtElement[]>(`/api/process-definitions/${seg(key)}/elements/${seg(elementId)}/projects`),
 };
 
 // ───────────────────────────── tasks ─────────────────────────────
@@ -419,17 +468,16 @@ export const dashboard = {
 
 // ───────────────────────────── operations ─────────────────────────────
 
+/** services/processes ProcessService.incidents(), with the project when the API joins it */
 export interface Incident {
   incidentKey: string;
   processInstanceKey: string;
-  processDefinitionId?: string;
-  projectId?: string;
-  projectName?: string;
   elementId: string;
   errorType: string;
   errorMessage: string;
-  jobKey?: string | null;
-  createdAt: string;
+  creationTime: string;
+  jobKey: string | null;
+  project?: { id: number; name: string } | null;
 }
 
 export interface OutboxMail {
@@ -459,7 +507,7 @@ export interface AdminUser {
 }
 
 export const operations = {
-  incidents: () => json<{ items: Incident[] }>('/api/incidents'),
+  incidents: () => json<Incident[]>('/api/incidents'),
   retryIncident: (incidentKey: string, retries: number) =>
     json<void>(`/api/incidents/${seg(incidentKey)}/retry`, { method: 'POST', json: { retries } }),
   outbox: (query: { status?: string; page?: number; pageSize?: number } = {}) =>

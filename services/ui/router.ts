@@ -5,6 +5,7 @@
  * start-up fast.
  */
 import fs from 'node:fs';
+import type http from 'node:http';
 import path from 'node:path';
 import express, { type Router } from 'express';
 import type { ViteDevServer } from 'vite';
@@ -76,25 +77,27 @@ function viteRouter(): UiRouter {
   // Vite is ESM and heavy: loaded lazily on the first UI request, so API-only tests and the
   // API's start-up never wait for it.
   let serverPromise: Promise<ViteDevServer> | undefined;
-  const vite = (): Promise<ViteDevServer> =>
+  // HMR runs over the app's own HTTP server (taken from the first request's socket): same origin,
+  // so the CSP's connect-src 'self' covers it and no second port is opened.
+  const vite = (httpServer: http.Server | undefined): Promise<ViteDevServer> =>
     (serverPromise ??= import('vite').then(({ createServer }) =>
       createServer({
         root: uiRoot,
         configFile: path.join(uiRoot, 'vite.config.mts'),
         appType: 'custom',
-        // No HMR socket: it would need its own port and a CSP connect-src exception; reload by hand.
-        server: { middlewareMode: true, hmr: false, ws: false },
+        server: { middlewareMode: true, hmr: httpServer ? { server: httpServer } : false },
       }),
     ));
+  const serverOf = (req: express.Request) => (req.socket as { server?: http.Server }).server;
 
   router.use((req, res, next) => {
     if (notUiPath.test(req.path)) return next();
-    vite().then((server) => server.middlewares(req, res, next), next);
+    vite(serverOf(req)).then((server) => server.middlewares(req, res, next), next);
   });
   router.get(/.*/, async (req, res, next) => {
     if (notUiPath.test(req.path) || !req.accepts('html')) return next();
     try {
-      const server = await vite();
+      const server = await vite(serverOf(req));
       const template = await fs.promises.readFile(path.join(uiRoot, 'index.html'), 'utf8');
       const html = await server.transformIndexHtml(req.originalUrl, template);
       res.status(200).setHeader('Cache-Control', 'no-cache').type('html').send(html);

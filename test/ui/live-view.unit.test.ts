@@ -18,7 +18,7 @@ import LiveOverlays, {
   type OverlaysLike,
 } from '../../modeler-ui/src/live-view/LiveOverlays';
 import LivePoller, { MAX_INTERVAL_MS } from '../../modeler-ui/src/live-view/LivePoller';
-import PathHighlighter from '../../modeler-ui/src/live-view/PathHighlighter';
+import PathHighlighter, { pathInputFrom } from '../../modeler-ui/src/live-view/PathHighlighter';
 import liveViewModule from '../../modeler-ui/src/live-view';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -270,5 +270,30 @@ describe('PathHighlighter service', () => {
     expect(d.markersOf('f2')).toEqual(['path-flow']);
     path.clear();
     expect(['apply', 'review', 'f2'].map(d.markersOf)).toEqual([[], [], []]);
+  });
+});
+
+describe('pathInputFrom', () => {
+  it('should turn the server instance path into highlighter input, active and incident wins', () => {
+    const input = pathInputFrom({
+      active: ['review', 'parallelB'],
+      incidents: ['review'],
+      sequenceFlows: ['f1', 'f2'],
+      timeline: [
+        { elementId: 'start', state: 'COMPLETED' },
+        { elementId: 'review', state: 'COMPLETED' },
+        { elementId: 'review', state: 'ACTIVE' },
+        { elementId: 'cancelled', state: 'TERMINATED' },
+      ],
+    });
+    expect(input.takenFlows).toEqual(['f1', 'f2']);
+    expect(input.elements).toEqual([
+      { elementId: 'start', state: 'COMPLETED', incident: false },
+      { elementId: 'review', state: 'COMPLETED', incident: true },
+      { elementId: 'review', state: 'ACTIVE', incident: true },
+      { elementId: 'cancelled', state: 'TERMINATED', incident: false },
+      // active per the engine but not (yet) in the timeline page
+      { elementId: 'parallelB', state: 'ACTIVE', incident: false },
+    ]);
   });
 });

@@ -55,3 +55,26 @@ export default class PathHighlighter {
     this.marked.set(id, set);
   }
 }
+
+/** The server's instance path (active ids, incident ids, taken flows, element-instance timeline). */
+export interface InstancePathLike {
+  active: string[];
+  incidents: string[];
+  sequenceFlows: string[];
+  timeline: { elementId: string; state: string }[];
+}
+
+/** Instance path → what the highlighter draws: every visited element once, active wins. */
+export function pathInputFrom(p: InstancePathLike): ProjectPathInput {
+  const incidents = new Set(p.incidents);
+  const elements: ProjectPathInput['elements'] = p.timeline.map((t) => ({
+    elementId: t.elementId,
+    state: t.state === 'ACTIVE' ? 'ACTIVE' : t.state === 'TERMINATED' ? 'TERMINATED' : 'COMPLETED',
+    incident: incidents.has(t.elementId),
+  }));
+  for (const id of p.active) {
+    if (!elements.some((e) => e.elementId === id && e.state === 'ACTIVE'))
+      elements.push({ elementId: id, state: 'ACTIVE', incident: incidents.has(id) });
+  }
+  return { elements, takenFlows: p.sequenceFlows };
+}
