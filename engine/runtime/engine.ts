@@ -48,12 +48,18 @@ export interface Effects {
 
 type Work = () => Promise<void>;
 
+type Queued =
+  | { kind: 'command'; fn: (p: Proc) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void }
+  | { kind: 'read'; fn: (s: Sql) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
+
 const MODEL_CACHE = 200;
+/** commands per group commit: bounds the latency a batch adds to its first command */
+const MAX_BATCH = 64;
 
 export class Engine {
-  private tail: Promise<unknown> = Promise.resolve();
   private readonly models = new Map<string, ProcessModel>();
   readonly jobListeners = new Set<(type: string) => void>();
+  readonly defs = new Map<string, { version: number; name: string | null }>();
   /** awaitCompletion callers, keyed by process instance */
   readonly waiters = new Map<string, (completed: boolean) => void>();
   onDue: (at: number) => void = () => undefined;
@@ -65,41 +71,114 @@ export class Engine {
     readonly logger?: Logger,
   ) {}
 
-  /** runs fn as one command: serialised, one transaction, all follow-ups drained */
+  /**
+   * Runs fn as one command: serialised with all others, its follow-ups drained. Commands that queue
+   * up while a batch is processed are committed together in the next transaction (group commit, as a
+   * Zeebe partition batches its log writes), each under its own savepoint so one rejection undoes
+   * only its own writes; nobody hears of a result before its transaction has committed.
+   */
   command<T>(fn: (p: Proc) => Promise<T>): Promise<T> {
-    const run = async (): Promise<T> => {
-      let proc: Proc | undefined;
-      try {
-        const result = await this.store.transaction(async (sql) => {
-          proc = new Proc(this, sql, this.clock.now());
-          const r = await fn(proc);
-          await proc.drain();
-          return r;
-        });
-        if (proc) this.publish(proc.effects);
-        return result;
-      } catch (e) {
-        this.keys.rolledBack();
-        throw e;
-      }
-    };
-    const p = this.tail.then(run, run);
-    this.tail = p.catch(() => undefined);
-    return p;
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({
+        kind: 'command',
+        fn: fn as (p: Proc) => Promise<unknown>,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+      });
+      void this.pump();
+    });
   }
 
-  /** reads: on SQLite they share the one connection, so they wait for the command in flight */
+  /** reads: on SQLite they share the one connection, so they run between write transactions */
   read<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
     if (this.store.kind === 'mysql') return fn(this.store.reader());
-    const run = () => fn(this.store.reader());
-    const p = this.tail.then(run, run);
-    this.tail = p.catch(() => undefined);
-    return p;
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({
+        kind: 'read',
+        fn: fn as (s: Sql) => Promise<unknown>,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+      });
+      void this.pump();
+    });
+  }
+
+  private readonly queue: Queued[] = [];
+  private pumping = false;
+  private idleWaiters: (() => void)[] = [];
+
+  private async pump() {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.queue.length) {
+        const head = this.queue[0] as Queued;
+        if (head.kind === 'read') {
+          this.queue.shift();
+          await head.fn(this.store.reader()).then(head.resolve, head.reject);
+          continue;
+        }
+        const batch: Extract<Queued, { kind: 'command' }>[] = [];
+        while (batch.length < MAX_BATCH && this.queue[0]?.kind === 'command')
+          batch.push(this.queue.shift() as Extract<Queued, { kind: 'command' }>);
+        await this.runBatch(batch);
+      }
+    } finally {
+      this.pumping = false;
+      const w = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const f of w) f();
+    }
+  }
+
+  private async runBatch(batch: Extract<Queued, { kind: 'command' }>[]) {
+    const outcomes: ({ ok: true; value: unknown; effects: Effects } | { ok: false; error: unknown })[] = [];
+    let sql: Sql;
+    try {
+      sql = await this.store.begin();
+    } catch (e) {
+      for (const c of batch) c.reject(e);
+      return;
+    }
+    try {
+      for (const c of batch) {
+        const single = batch.length === 1;
+        if (!single) await this.store.savepoint(sql);
+        const proc = new Proc(this, sql, this.clock.now());
+        try {
+          const value = await c.fn(proc);
+          await proc.drain();
+          if (!single) await this.store.release(sql);
+          outcomes.push({ ok: true, value, effects: proc.effects });
+        } catch (error) {
+          if (single) throw error;
+          await this.store.rollbackToSavepoint(sql);
+          this.keys.rolledBack();
+          proc.abandon();
+          outcomes.push({ ok: false, error });
+        }
+      }
+      await this.store.commit();
+    } catch (e) {
+      await this.store.rollback();
+      this.keys.rolledBack();
+      for (const c of batch) c.reject(e);
+      return;
+    }
+    batch.forEach((c, i) => {
+      const o = outcomes[i];
+      if (!o) return;
+      if (o.ok) {
+        this.publish(o.effects);
+        c.resolve(o.value);
+      } else c.reject(o.error);
+    });
   }
 
   /** resolves when every queued command has finished */
   idle(): Promise<void> {
-    return this.tail.then(() => undefined);
+    if (!this.pumping && this.queue.length === 0) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
   }
 
   private publish(e: Effects) {
@@ -189,6 +268,30 @@ export class Proc {
     readonly now: number,
   ) {}
 
+  private readonly awaited: string[] = [];
+  /** element instances read or written by this command; the writer is the only one changing them */
+  private readonly eis = new Map<string, ElementInstanceRow>();
+
+  private intern(r: Row): ElementInstanceRow {
+    const key = k(r.element_instance_key);
+    const cached = this.eis.get(key);
+    if (cached) return cached;
+    const ei = toEi(r);
+    this.eis.set(key, ei);
+    return ei;
+  }
+
+  /** awaitCompletion: resolve is called once the instance completed and that transaction committed */
+  awaitCompletion(piKey: string, resolve: (completed: boolean) => void) {
+    this.engine.waiters.set(piKey, resolve);
+    this.awaited.push(piKey);
+  }
+
+  /** the command was rolled back: forget what it registered */
+  abandon() {
+    for (const pi of this.awaited) this.engine.waiters.delete(pi);
+  }
+
   get nowIso() {
     return iso(this.now);
   }
@@ -217,10 +320,12 @@ export class Proc {
   // ---------------------------------------------------------------- rows
 
   async ei(key: string): Promise<ElementInstanceRow | undefined> {
+    const cached = this.eis.get(key);
+    if (cached) return cached;
     const rows = await this.sql.all(`SELECT ${EI_COLUMNS} FROM zb_element_instance WHERE element_instance_key = ?`, [
       key,
     ]);
-    return rows[0] ? toEi(rows[0]) : undefined;
+    return rows[0] ? this.intern(rows[0]) : undefined;
   }
 
   async activeChildren(scopeKey: string): Promise<ElementInstanceRow[]> {
@@ -228,7 +333,7 @@ export class Proc {
       `SELECT ${EI_COLUMNS} FROM zb_element_instance WHERE flow_scope_key = ? AND state = 'ACTIVE' ORDER BY element_instance_key`,
       [scopeKey],
     );
-    return rows.map(toEi);
+    return rows.map((r) => this.intern(r)).filter((e) => e.state === 'ACTIVE');
   }
 
   async pi(key: string): Promise<ProcessInstanceInfo | undefined> {
@@ -248,6 +353,20 @@ export class Proc {
       parentEiKey: nk(r.parent_element_instance_key),
       state: String(r.state),
     };
+  }
+
+  /** version and name of a definition: immutable, so cached engine-wide */
+  async defInfo(defKey: string): Promise<{ version: number; name: string | null }> {
+    const cached = this.engine.defs.get(defKey);
+    if (cached) return cached;
+    const rows = await this.sql.all(
+      `SELECT version, name FROM zb_process_definition WHERE process_definition_key = ?`,
+      [defKey],
+    );
+    const info = { version: Number(rows[0]?.version ?? 1), name: (rows[0]?.name as string | null | undefined) ?? null };
+    if (this.engine.defs.size > 1000) this.engine.defs.clear();
+    this.engine.defs.set(defKey, info);
+    return info;
   }
 
   private async setPhase(ei: ElementInstanceRow, phase: string, listenerIndex = ei.listenerIndex) {
@@ -289,6 +408,7 @@ export class Proc {
   }
 
   private async insertEi(ei: ElementInstanceRow) {
+    this.eis.set(ei.key, ei);
     await this.sql.run(
       `INSERT INTO zb_element_instance (${EI_COLUMNS}, has_incident, start_date) VALUES (${placeholders(18)})`,
       [
@@ -344,14 +464,20 @@ export class Proc {
     return this.varsOf(ei.scopePath.split(','));
   }
 
-  async setLocal(scopeKey: string, piKey: string, tenantId: string, vars: Vars) {
+  /** `known`: names already present in the scope, when the caller has just read them */
+  async setLocal(scopeKey: string, piKey: string, tenantId: string, vars: Vars, known?: Set<string>) {
     const names = Object.keys(vars);
     if (names.length === 0) return;
-    const existing = await this.sql.all(
-      `SELECT name FROM zb_variable WHERE scope_key = ? AND name IN (${placeholders(names.length)})`,
-      [scopeKey, ...names],
-    );
-    const have = new Set(existing.map((r) => String(r.name)));
+    let have = known;
+    if (!have) {
+      const existing = await this.sql.all(
+        `SELECT name FROM zb_variable WHERE scope_key = ? AND name IN (${placeholders(names.length)})`,
+        [scopeKey, ...names],
+      );
+      have = new Set(existing.map((r) => String(r.name)));
+    }
+    const inserts: unknown[] = [];
+    let n = 0;
     for (const name of names) {
       const value = JSON.stringify(vars[name] ?? null);
       if (have.has(name)) {
@@ -361,11 +487,15 @@ export class Proc {
           name,
         ]);
       } else {
-        await this.sql.run(
-          `INSERT INTO zb_variable (variable_key, name, value, scope_key, process_instance_key, tenant_id) VALUES (?, ?, ?, ?, ?, ?)`,
-          [await this.key(), name, value, scopeKey, piKey, tenantId],
-        );
+        inserts.push(await this.key(), name, value, scopeKey, piKey, tenantId);
+        n++;
       }
+    }
+    if (n) {
+      await this.sql.run(
+        `INSERT INTO zb_variable (variable_key, name, value, scope_key, process_instance_key, tenant_id) VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+        inserts,
+      );
     }
   }
 
@@ -393,7 +523,11 @@ export class Proc {
       m[name] = vars[name];
       byScope.set(sk, m);
     }
-    for (const [sk, v] of byScope) await this.setLocal(sk, from.piKey, from.tenantId, v);
+    const present = new Set(rows.map((r) => `${k(r.scope_key)}\u0000${String(r.name)}`));
+    for (const [sk, v] of byScope) {
+      const known = new Set(Object.keys(v).filter((n) => present.has(`${sk}\u0000${n}`)));
+      await this.setLocal(sk, from.piKey, from.tenantId, v, known);
+    }
   }
 
   private evalValue(value: string, ctx: Vars): unknown {
@@ -628,7 +762,7 @@ export class Proc {
         );
       return;
     }
-    await this.setPhase(ei, 'EXECUTING', 0);
+    // the phase is written only where it matters: at wait states and incidents
     await this.guard(ei, 'EXECUTING', () => this.execute(model, el, ei));
   }
 
@@ -644,7 +778,6 @@ export class Proc {
       case 'endEvent':
         if (el.job) {
           await this.openBoundaries(model, el, ei);
-          await this.setPhase(ei, 'WAITING');
           await this.createJob(ei, el.job.type, el.job.retries, el.job.headers, 'BPMN_ELEMENT', 'UNSPECIFIED');
           return;
         }
@@ -663,7 +796,6 @@ export class Proc {
       }
       case 'userTask':
         await this.openBoundaries(model, el, ei);
-        await this.setPhase(ei, 'WAITING');
         await this.createUserTask(el, ei);
         return;
       case 'receiveTask':
@@ -685,7 +817,6 @@ export class Proc {
         return;
       }
       case 'subProcess': {
-        await this.setPhase(ei, 'WAITING');
         await this.openBoundaries(model, el, ei);
         await this.openScopeEvents(model, el, ei);
         const start = el.noneStartId ? model.elements.get(el.noneStartId) : undefined;
@@ -799,7 +930,14 @@ export class Proc {
       `UPDATE zb_element_instance SET state = 'COMPLETED', phase = 'DONE', end_date = ? WHERE element_instance_key = ?`,
       [this.nowIso, ei.key],
     );
-    await this.closeOwned(ei.key);
+    if (
+      el.boundaries.length ||
+      el.eventSubProcesses.length ||
+      el.kind === 'intermediateCatchEvent' ||
+      el.kind === 'receiveTask'
+    ) {
+      await this.closeOwned(ei.key);
+    }
     if (ei.type === 'PROCESS') return this.completeProcess(ei);
     const scope = ei.flowScopeKey ? await this.ei(ei.flowScopeKey) : undefined;
     if (!scope) return;
@@ -1023,7 +1161,7 @@ export class Proc {
       }
     }
     if (!isExpression(retriesExpr)) retries = Number.parseInt(retriesExpr, 10) || 3;
-    const pi = await this.pi(ei.piKey);
+    const def = await this.defInfo(ei.defKey);
     await this.sql.run(
       `INSERT INTO zb_job (job_key, type, status, kind, listener_event_type, retries, due_at, worker, error_message, custom_headers, element_instance_key, element_id, process_instance_key, process_definition_key, bpmn_process_id, version, tenant_id, created) VALUES (${placeholders(18)})`,
       [
@@ -1042,7 +1180,7 @@ export class Proc {
         ei.piKey,
         ei.defKey,
         ei.bpmnProcessId,
-        pi?.version ?? 1,
+        def.version,
         ei.tenantId,
         this.nowIso,
       ],
@@ -1149,10 +1287,7 @@ export class Proc {
       formKey = k(f[0].form_key);
     }
     const external = str('externalReference', u.externalReference);
-    const pi = await this.pi(ei.piKey);
-    const def = await this.sql.all(`SELECT name FROM zb_process_definition WHERE process_definition_key = ?`, [
-      ei.defKey,
-    ]);
+    const def = await this.defInfo(ei.defKey);
     await this.sql.run(
       `INSERT INTO zb_user_task (user_task_key, element_instance_key, process_instance_key, process_definition_key, bpmn_process_id, version, process_name, element_id, name, state, assignee, candidate_groups, candidate_users, due_date, follow_up_date, priority, form_key, external_form_reference, custom_headers, creation_date, tenant_id) VALUES (${placeholders(21)})`,
       [
@@ -1161,8 +1296,8 @@ export class Proc {
         ei.piKey,
         ei.defKey,
         ei.bpmnProcessId,
-        pi?.version ?? 1,
-        (def[0]?.name as string | null | undefined) ?? null,
+        def.version,
+        def.name,
         el.id,
         el.name ?? null,
         'CREATED',
@@ -1490,6 +1625,7 @@ export class Proc {
       await this.sql.run(`DELETE FROM zb_join_token WHERE flow_scope_key = ?`, [scope.key]);
       this.pending.delete(scope.key);
       await this.sql.run(`UPDATE zb_element_instance SET interrupted = 1 WHERE element_instance_key = ?`, [scope.key]);
+      cur.interrupted = true;
     }
     const espEi = await this.createEi(esp, cur, { phase: 'WAITING' });
     await this.openScopeEvents(model, esp, espEi);
@@ -1746,7 +1882,7 @@ export class Proc {
             `SELECT ${EI_COLUMNS} FROM zb_element_instance WHERE flow_scope_key = ? AND state = 'COMPLETED' ORDER BY element_instance_key DESC LIMIT 1`,
             [ei.key],
           );
-          if (last[0]) return this.innerCompleted(model, el, toEi(last[0]), ei);
+          if (last[0]) return this.innerCompleted(model, el, this.intern(last[0]), ei);
         }
         return this.complete(model, el, ei);
       case 'END_LISTENER':

@@ -589,7 +589,7 @@ export class Runtime implements RuntimeApi {
       }
       const piKey = await p.createInstance(def, vars, { startElementIds: starts, tags });
       if (awaitCompletion) {
-        done = new Promise<boolean>((resolve) => this.engine.waiters.set(piKey, resolve));
+        done = new Promise<boolean>((resolve) => p.awaitCompletion(piKey, resolve));
       }
       return { def, piKey };
     });

@@ -110,17 +110,22 @@ export class Store {
 
   /** runs fn in one transaction on the single writer connection; the caller guarantees one at a time */
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    const tx = await this.begin();
+    try {
+      const r = await fn(tx);
+      await this.commit();
+      return r;
+    } catch (e) {
+      await this.rollback();
+      throw e;
+    }
+  }
+
+  /** opens the writer's transaction and returns the SQL handle bound to it */
+  async begin(): Promise<Sql> {
     if (this.sqlite) {
-      const db = this.sqlite.db;
-      db.exec('BEGIN IMMEDIATE');
-      try {
-        const r = await fn(this.sqlite);
-        db.exec('COMMIT');
-        return r;
-      } catch (e) {
-        db.exec('ROLLBACK');
-        throw e;
-      }
+      this.sqlite.db.exec('BEGIN IMMEDIATE');
+      return this.sqlite;
     }
     if (!this.writer || this.writer.isReleased) {
       this.writer = this.ds.createQueryRunner('master');
@@ -128,16 +133,33 @@ export class Store {
       await this.writer.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
       this.writerSql = new QueryRunnerSql(this.writer);
     }
-    const qr = this.writer;
-    await qr.startTransaction();
-    try {
-      const r = await fn(this.writerSql as QueryRunnerSql);
-      await qr.commitTransaction();
-      return r;
-    } catch (e) {
-      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
-      throw e;
+    await this.writer.startTransaction();
+    return this.writerSql as QueryRunnerSql;
+  }
+
+  async commit(): Promise<void> {
+    if (this.sqlite) this.sqlite.db.exec('COMMIT');
+    else await this.writer?.commitTransaction();
+  }
+
+  async rollback(): Promise<void> {
+    if (this.sqlite) {
+      this.sqlite.db.exec('ROLLBACK');
+      return;
     }
+    if (this.writer?.isTransactionActive) await this.writer.rollbackTransaction().catch(() => undefined);
+  }
+
+  /** savepoints let one command of a batch fail without undoing the others */
+  async savepoint(tx: Sql): Promise<void> {
+    await tx.run('SAVEPOINT zb_cmd');
+  }
+  async release(tx: Sql): Promise<void> {
+    await tx.run('RELEASE SAVEPOINT zb_cmd');
+  }
+  async rollbackToSavepoint(tx: Sql): Promise<void> {
+    await tx.run('ROLLBACK TO SAVEPOINT zb_cmd');
+    await tx.run('RELEASE SAVEPOINT zb_cmd');
   }
 
   async close(): Promise<void> {
