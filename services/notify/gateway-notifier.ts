@@ -73,6 +73,15 @@ export interface GatewayQueries {
 const PAGE = 100;
 const NO_WAIT = { consistency: { waitUpToMs: 0 } };
 
+/** Dates compared as text must share one format: Camunda may answer "…+0000", we write "…Z". */
+function normaliseDates(e: ElementInstanceView): ElementInstanceView {
+  const iso = (v: string) => {
+    const ms = Date.parse(v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+    return Number.isNaN(ms) ? v : new Date(ms).toISOString();
+  };
+  return { ...e, startDate: iso(e.startDate), ...(e.endDate ? { endDate: iso(e.endDate) } : {}) };
+}
+
 type SearchPage<T> = { items?: T[]; page?: { endCursor?: string } };
 
 /**
@@ -91,30 +100,45 @@ export function gatewayQueriesFromEngine(engine: EngineClient): GatewayQueries {
       if (items.length < PAGE || !after) return all;
     }
   };
+  const elements = (p: Promise<ElementInstanceView[]>) => p.then((list) => list.map(normaliseDates));
   return {
     completedGateways: (type, since) =>
-      pageAll<ElementInstanceView>((page) =>
-        engine.searchElementInstances(
-          {
-            filter: { type, state: 'COMPLETED', endDate: { $gte: since } },
-            sort: [{ field: 'endDate', order: 'ASC' }],
-            page,
-          } as never,
-          NO_WAIT,
+      elements(
+        pageAll<ElementInstanceView>((page) =>
+          engine.searchElementInstances(
+            {
+              filter: { type, state: 'COMPLETED', endDate: { $gte: since } },
+              sort: [{ field: 'endDate', order: 'ASC' }],
+              page,
+            } as never,
+            NO_WAIT,
+          ),
         ),
       ),
     elementInstances: (processInstanceKey) =>
-      pageAll<ElementInstanceView>((page) =>
-        engine.searchElementInstances(
-          { filter: { processInstanceKey }, sort: [{ field: 'startDate', order: 'ASC' }], page } as never,
-          NO_WAIT,
+      elements(
+        pageAll<ElementInstanceView>((page) =>
+          engine.searchElementInstances(
+            { filter: { processInstanceKey }, sort: [{ field: 'startDate', order: 'ASC' }], page } as never,
+            NO_WAIT,
+          ),
         ),
       ),
     takenSequenceFlows: async (processInstanceKey) => {
       const res = (await engine.getProcessInstanceSequenceFlows({ processInstanceKey } as never, NO_WAIT)) as {
         items?: { elementId?: string; sequenceFlowId?: string }[];
       };
-      return (res.items ?? []).map((f) => String(f.elementId ?? f.sequenceFlowId ?? '')).filter(Boolean);
+      // Camunda documents elementId as the BPMN id and sequenceFlowId as the record's id, which
+      // some versions build as "<processInstanceKey>_<flow id>": accept every spelling
+      const ids = new Set<string>();
+      for (const f of res.items ?? []) {
+        for (const v of [f.elementId, f.sequenceFlowId]) {
+          if (!v) continue;
+          ids.add(String(v));
+          ids.add(String(v).replace(/^\d+_/, ''));
+        }
+      }
+      return [...ids];
     },
     processXml: async (processDefinitionKey) =>
       String(await engine.getProcessDefinitionXml({ processDefinitionKey } as never, NO_WAIT)),
