@@ -273,6 +273,31 @@ describe('process models: structure', () => {
       }
     }
   });
+
+  it('should route no sequence flow through a shape other than its own ends and their containers', () => {
+    for (const m of all()) {
+      const ancestors = (id: string): string[] => {
+        const n = m.nodes.get(id)!;
+        const p = n.el.attachedToRef?.id ?? n.parent;
+        return p ? [p, ...ancestors(p)] : [];
+      };
+      const crossings: string[] = [];
+      for (const f of m.flows) {
+        const pts = m.edges.get(f.id)!;
+        const own = new Set([f.source, f.target, ...ancestors(f.source), ...ancestors(f.target)]);
+        for (const [id, r] of m.shapes) {
+          if (own.has(id)) continue;
+          for (let i = 0; i + 1 < pts.length; i++) {
+            const [a, b] = [pts[i]!, pts[i + 1]!];
+            const [x1, x2, y1, y2] = [Math.min(a.x, b.x), Math.max(a.x, b.x), Math.min(a.y, b.y), Math.max(a.y, b.y)];
+            if (x2 > r.x + 1 && x1 < r.x + r.width - 1 && y2 > r.y + 1 && y1 < r.y + r.height - 1)
+              crossings.push(`${f.id} × ${id}`);
+          }
+        }
+      }
+      expect({ file: m.file, crossings }).toEqual({ file: m.file, crossings: [] });
+    }
+  });
 });
 
 describe('process models: the rules they enforce', () => {
