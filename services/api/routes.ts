@@ -7,6 +7,7 @@ import type { Access } from './types';
 import { route, type AnyRoute } from './types';
 import * as s from './schemas';
 import { applicationFormSchema } from '../domain/application-form';
+import { progressReportSchema } from '../domain/lifecycle';
 import { HttpError } from '../http/problem';
 import { exportProjects } from './export';
 import { buildOpenApi } from './openapi';
@@ -33,6 +34,10 @@ const SUPERVISORS: Access = {
   roles: ['staff', 'manager'],
   orgCodes: ['data-bureau', 'finance', 'drc', 'cyberspace-office', 'crypto-bureau'],
 };
+/** R20: the district government approves change requests */
+const GOVERNMENT: Access = { roles: ['staff', 'manager'], orgCodes: ['government'] };
+/** R22.2: the data bureau and the trading center organise the final acceptance */
+const ACCEPTANCE_PANEL: Access = { roles: ['staff', 'manager'], orgCodes: ['data-bureau', 'trading-center'] };
 const ADMIN: Access = { roles: ['admin'], orgTypes: ['bureau'] };
 const ADMIN_OR_AUDITOR: Access = { roles: ['admin', 'auditor'], orgTypes: ['bureau'] };
 const EXPERT: Access = { roles: ['expert'], orgTypes: ['expert'] };
@@ -526,6 +531,198 @@ export const routes: AnyRoute[] = [
     body: s.reviewRectificationBody,
     handler: async ({ resource, principal, body, services }) =>
       services.rectifications.review(resource!.id, principal.orgId, body.accepted),
+  }),
+
+  // ---- construction: progress reports 附件2 (R15), changes (R20), delays (R22.3)
+  route({
+    id: 'progressReports.list',
+    method: 'get',
+    path: '/projects/:id/progress-reports',
+    summary: '季度进度报告（附件2，R15）',
+    tag: 'construction',
+    access: PROJECT_READERS,
+    scope: 'own-department',
+    resource: 'project',
+    handler: async ({ resource, services }) => services.lifecycle.progressReports(resource!.id),
+  }),
+  route({
+    id: 'progressReports.submit',
+    method: 'post',
+    path: '/projects/:id/progress-reports',
+    summary: '报送季度进度报告（每季度首月前 5 个工作日内，R15）',
+    tag: 'construction',
+    access: DEPARTMENT,
+    scope: 'own-department',
+    resource: 'project',
+    body: progressReportSchema,
+    successStatus: 201,
+    handler: async ({ resource, principal, body, services }) =>
+      services.lifecycle.submitProgressReport(resource!.id, principal.id, body),
+  }),
+  route({
+    id: 'changeRequests.list',
+    method: 'get',
+    path: '/projects/:id/change-requests',
+    summary: '变更申请（R20）',
+    tag: 'construction',
+    access: PROJECT_READERS,
+    scope: 'own-department',
+    resource: 'project',
+    handler: async ({ resource, services }) => services.lifecycle.changeRequests(resource!.id),
+  }),
+  route({
+    id: 'changeRequests.create',
+    method: 'post',
+    path: '/projects/:id/change-requests',
+    summary: '申请变更主要建设内容（批复预算内，R20 三种情形）',
+    tag: 'construction',
+    access: DEPARTMENT,
+    scope: 'own-department',
+    resource: 'project',
+    body: s.changeRequestBody,
+    successStatus: 201,
+    handler: async ({ resource, principal, body, services }) =>
+      services.lifecycle.requestChange(resource!.id, principal.id, body),
+  }),
+  route({
+    id: 'changeRequests.decide',
+    method: 'post',
+    path: '/projects/:id/change-requests/:changeId/decision',
+    summary: '区政府审批变更申请（R20）',
+    tag: 'construction',
+    access: GOVERNMENT,
+    scope: 'bureau-wide',
+    resource: 'project',
+    body: s.decisionBody,
+    handler: async ({ resource, params, principal, body, services }) =>
+      services.lifecycle.decideChange(resource!.id, s.idParam.parse(params.changeId), principal.id, body),
+  }),
+  route({
+    id: 'delayRequests.list',
+    method: 'get',
+    path: '/projects/:id/delay-requests',
+    summary: '延期验收申请（R22.3）',
+    tag: 'construction',
+    access: PROJECT_READERS,
+    scope: 'own-department',
+    resource: 'project',
+    handler: async ({ resource, services }) => services.lifecycle.delayRequests(resource!.id),
+  }),
+  route({
+    id: 'delayRequests.create',
+    method: 'post',
+    path: '/projects/:id/delay-requests',
+    summary: '提前申请延期验收（R22.3）',
+    tag: 'construction',
+    access: DEPARTMENT,
+    scope: 'own-department',
+    resource: 'project',
+    body: s.delayRequestBody,
+    successStatus: 201,
+    handler: async ({ resource, principal, body, services }) =>
+      services.lifecycle.requestDelay(resource!.id, principal.id, body),
+  }),
+  route({
+    id: 'delayRequests.decide',
+    method: 'post',
+    path: '/projects/:id/delay-requests/:delayId/decision',
+    summary: '数管局审批延期申请（R22.3）',
+    tag: 'construction',
+    access: DATA_BUREAU,
+    scope: 'bureau-wide',
+    resource: 'project',
+    body: s.decisionBody,
+    handler: async ({ resource, params, principal, body, services }) =>
+      services.lifecycle.decideDelay(resource!.id, s.idParam.parse(params.delayId), principal.id, body),
+  }),
+
+  // ---- acceptance (R14, R22) and self-evaluation (R23)
+  route({
+    id: 'acceptances.list',
+    method: 'get',
+    path: '/projects/:id/acceptances',
+    summary: '初步验收与竣工验收（R22）',
+    tag: 'acceptance',
+    access: PROJECT_READERS,
+    scope: 'own-department',
+    resource: 'project',
+    handler: async ({ resource, services }) => services.lifecycle.acceptances(resource!.id),
+  }),
+  route({
+    id: 'acceptances.preliminary',
+    method: 'post',
+    path: '/projects/:id/acceptances/preliminary',
+    summary: '登记初步验收结果（建设单位自行组织，R22.1）',
+    tag: 'acceptance',
+    access: DEPARTMENT,
+    scope: 'own-department',
+    resource: 'project',
+    body: s.preliminaryAcceptanceBody,
+    successStatus: 201,
+    handler: async ({ resource, principal, body, services }) =>
+      services.lifecycle.recordPreliminary(resource!.id, principal.id, body),
+  }),
+  route({
+    id: 'acceptances.applyFinal',
+    method: 'post',
+    path: '/projects/:id/acceptances/final',
+    summary: '申请竣工验收（初验后 1 个月内，材料齐全，R22.2）',
+    tag: 'acceptance',
+    access: DEPARTMENT,
+    scope: 'own-department',
+    resource: 'project',
+    body: s.emptyBody,
+    successStatus: 201,
+    handler: async ({ resource, principal, services }) => services.lifecycle.applyFinal(resource!.id, principal.id),
+  }),
+  route({
+    id: 'acceptances.decideFinal',
+    method: 'post',
+    path: '/projects/:id/acceptances/final/decision',
+    summary: '出具竣工验收意见（含 R14 验收事项与 PUE）',
+    tag: 'acceptance',
+    access: ACCEPTANCE_PANEL,
+    scope: 'bureau-wide',
+    resource: 'project',
+    body: s.finalDecisionBody,
+    handler: async ({ resource, principal, body, services }) =>
+      services.lifecycle.decideFinal(resource!.id, principal.id, body),
+  }),
+  route({
+    id: 'selfEvaluation.get',
+    method: 'get',
+    path: '/projects/:id/self-evaluation',
+    summary: '绩效自评报告（R23）',
+    tag: 'acceptance',
+    access: PROJECT_READERS,
+    scope: 'own-department',
+    resource: 'project',
+    handler: async ({ resource, services }) => (await services.lifecycle.selfEvaluation(resource!.id)) ?? null,
+  }),
+  route({
+    id: 'selfEvaluation.submit',
+    method: 'post',
+    path: '/projects/:id/self-evaluation',
+    summary: '提交绩效自评报告（验收后 6 个月内，R23）',
+    tag: 'acceptance',
+    access: DEPARTMENT,
+    scope: 'own-department',
+    resource: 'project',
+    body: s.selfEvaluationBody,
+    successStatus: 201,
+    handler: async ({ resource, principal, body, services }) =>
+      services.lifecycle.submitSelfEvaluation(resource!.id, principal.id, body),
+  }),
+  route({
+    id: 'projects.status',
+    method: 'get',
+    path: '/projects/:id/statutory-status',
+    summary: '法定时限状态：缺报季度报告（R15）、竣工验收逾期（R22.2）、自评逾期（R23）、整改逾期（R26）',
+    tag: 'projects',
+    access: PROJECT_READERS,
+    scope: 'own-department',
+    resource: 'project',
+    handler: async ({ resource, services }) => services.lifecycle.statutoryStatus(resource!.id),
   }),
 
   // ---- security audit trail (等保 level 3), read-only

@@ -1,6 +1,7 @@
 /** Request and response schemas of the API (strict: unknown keys are rejected). */
 import { z } from 'zod';
-import { ATTACHMENT_KINDS, PROJECT_STAGES } from '../domain/entities';
+import { ATTACHMENT_KINDS, CHANGE_CASES, PROJECT_STAGES } from '../domain/entities';
+import { acceptanceItemsSchema } from '../domain/lifecycle';
 import { moneySchema } from '../domain/money';
 import { ORG_TYPES, ROLES } from '../domain/organisations';
 import { PROJECT_SORT_FIELDS } from '../domain/project-service';
@@ -134,3 +135,44 @@ export const auditLogQuery = z.strictObject({
 });
 
 export const versionParam = z.coerce.number().int().min(1).max(100000);
+
+export const idParam = z.coerce.number().int().min(1).max(2_000_000_000);
+
+export const changeRequestBody = z.strictObject({
+  changeCase: z
+    .enum(CHANGE_CASES)
+    .describe(
+      'R20 情形：(一) 上级部署 deployment，(二) 技术方案优化 optimisation，(三) 批复框架内业务需要 business-need',
+    ),
+  description: z.string().trim().min(1).max(2000),
+  newAmount: moneySchema.describe('变更后金额（万元），不得超过批复金额'),
+});
+
+export const decisionBody = z.strictObject({
+  approved: z.boolean(),
+  note: z.string().trim().max(1000).optional(),
+});
+
+export const delayRequestBody = z.strictObject({
+  contractedDate: isoDate.describe('合同约定验收日期'),
+  requestedDate: isoDate.describe('申请延期至'),
+  reason: z.string().trim().min(1).max(2000),
+});
+
+export const preliminaryAcceptanceBody = z.strictObject({
+  acceptedOn: isoDate,
+  passed: z.boolean(),
+  opinion: z.string().trim().min(1).max(2000),
+});
+
+export const finalDecisionBody = z.strictObject({
+  passed: z.boolean(),
+  acceptedOn: isoDate,
+  opinion: z.string().trim().min(1).max(4000).describe('专家组验收意见'),
+  items: acceptanceItemsSchema,
+});
+
+export const selfEvaluationBody = z.strictObject({
+  effect: z.string().trim().min(1).max(4000).describe('运行效果'),
+  problems: z.string().trim().min(1).max(4000).describe('存在的问题'),
+});

@@ -3,10 +3,13 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../../config';
 import { AuditLog } from '../audit/audit-log';
+import { createCalendar } from '../calendar';
+import type { WorkingDayCalendar } from '../calendar';
 import { AuthService, DEFAULT_AUTH_POLICY, type AuthPolicy } from '../auth/auth-service';
 import { AttachmentService } from '../domain/attachments';
 import { IdentityService } from '../domain/identity-service';
 import { LedgerService } from '../domain/ledger';
+import { LifecycleService } from '../domain/lifecycle';
 import { ProjectService } from '../domain/project-service';
 import { RectificationService } from '../domain/rectification';
 import { DEFAULT_THRESHOLDS, ReviewService, type ReviewThresholds } from '../domain/review';
@@ -22,6 +25,7 @@ export interface ApiServices {
   reviews: ReviewService;
   ledger: LedgerService;
   rectifications: RectificationService;
+  lifecycle: LifecycleService;
   now: () => Date;
 }
 
@@ -29,6 +33,7 @@ export interface ServiceOptions {
   now?: () => Date;
   authPolicy?: AuthPolicy;
   reviewThresholds?: ReviewThresholds;
+  calendar?: WorkingDayCalendar;
 }
 
 export function createDomainServices(dataSource: DataSource, config: Config, opts: ServiceOptions = {}): ApiServices {
@@ -46,6 +51,11 @@ export function createDomainServices(dataSource: DataSource, config: Config, opt
     reviews: new ReviewService(dataSource, projects, opts.reviewThresholds ?? DEFAULT_THRESHOLDS, now),
     ledger: new LedgerService(dataSource, now),
     rectifications: new RectificationService(dataSource, now),
+    lifecycle: new LifecycleService(
+      dataSource,
+      opts.calendar ?? createCalendar({ overrideFile: config.HOLIDAY_OVERRIDE_FILE }),
+      now,
+    ),
     now,
   };
 }

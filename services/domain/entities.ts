@@ -486,6 +486,176 @@ export const RectificationOrderEntity = new EntitySchema<RectificationOrder>({
   },
 });
 
+// ---------------------------------------------------------------- acceptance (R14, R22), R23, R15, R20, R22.3
+
+export const ACCEPTANCE_STAGES = ['preliminary', 'final'] as const;
+export type AcceptanceStage = (typeof ACCEPTANCE_STAGES)[number];
+
+/** R22.1 preliminary acceptance (by the department) and R22.2 final acceptance (by the panel). */
+export interface Acceptance {
+  id: number;
+  projectId: number;
+  stage: AcceptanceStage;
+  /** final: when the department applied; preliminary: when it was recorded */
+  appliedOn: string;
+  /** R22.2: last day to apply for final acceptance (1 month after the preliminary one) */
+  dueOn: string | null;
+  late: boolean;
+  acceptedOn: string | null;
+  result: 'passed' | 'failed' | null;
+  /** panel opinion (final) or the department's own conclusion (preliminary) */
+  opinion: string | null;
+  /** R14 acceptance items as JSON: product security, cryptography, security review, energy efficiency (PUE) */
+  items: string | null;
+  recordedBy: number;
+  recordedAt: string;
+}
+
+export const AcceptanceEntity = new EntitySchema<Acceptance>({
+  name: 'Acceptance',
+  tableName: 'acceptance',
+  columns: {
+    id,
+    projectId: int('project_id'),
+    stage: str('stage', 20) as never,
+    appliedOn: str('applied_on', 10),
+    dueOn: str('due_on', 10, true),
+    late: bool('late'),
+    acceptedOn: str('accepted_on', 10, true),
+    result: str('result', 20, true) as never,
+    opinion: text('opinion'),
+    items: text('items'),
+    recordedBy: int('recorded_by'),
+    recordedAt: ts('recorded_at'),
+  },
+});
+
+/** R23 performance self-evaluation, due within 6 months of acceptance. */
+export interface SelfEvaluation {
+  id: number;
+  projectId: number;
+  effect: string;
+  problems: string;
+  submittedOn: string;
+  dueOn: string;
+  late: boolean;
+  submittedBy: number;
+}
+
+export const SelfEvaluationEntity = new EntitySchema<SelfEvaluation>({
+  name: 'SelfEvaluation',
+  tableName: 'self_evaluation',
+  columns: {
+    id,
+    projectId: int('project_id'),
+    effect: text('effect', false),
+    problems: text('problems', false),
+    submittedOn: str('submitted_on', 10),
+    dueOn: str('due_on', 10),
+    late: bool('late'),
+    submittedBy: int('submitted_by'),
+  },
+});
+
+/** 附件2 quarterly progress report (R15); `data` holds the form as JSON. */
+export interface ProgressReport {
+  id: number;
+  projectId: number;
+  /** the quarter reported on, e.g. 2026-Q3 */
+  quarter: string;
+  data: string;
+  submittedOn: string;
+  dueOn: string;
+  late: boolean;
+  submittedBy: number;
+}
+
+export const ProgressReportEntity = new EntitySchema<ProgressReport>({
+  name: 'ProgressReport',
+  tableName: 'progress_report',
+  columns: {
+    id,
+    projectId: int('project_id'),
+    quarter: str('quarter', 7),
+    data: text('data', false),
+    submittedOn: str('submitted_on', 10),
+    dueOn: str('due_on', 10),
+    late: bool('late'),
+    submittedBy: int('submitted_by'),
+  },
+});
+
+export const CHANGE_CASES = ['deployment', 'optimisation', 'business-need'] as const;
+export type ChangeCase = (typeof CHANGE_CASES)[number];
+export const DECISIONS = ['submitted', 'approved', 'rejected'] as const;
+export type DecisionStatus = (typeof DECISIONS)[number];
+
+/** R20 change of main content within the approved budget and goals. */
+export interface ChangeRequest {
+  id: number;
+  projectId: number;
+  changeCase: ChangeCase;
+  description: string;
+  newAmount: Money;
+  status: DecisionStatus;
+  decisionNote: string | null;
+  requestedBy: number;
+  requestedAt: string;
+  decidedBy: number | null;
+  decidedAt: string | null;
+}
+
+export const ChangeRequestEntity = new EntitySchema<ChangeRequest>({
+  name: 'ChangeRequest',
+  tableName: 'change_request',
+  columns: {
+    id,
+    projectId: int('project_id'),
+    changeCase: str('change_case', 20) as never,
+    description: text('description', false),
+    newAmount: money('new_amount'),
+    status: str('status', 20) as never,
+    decisionNote: text('decision_note'),
+    requestedBy: int('requested_by'),
+    requestedAt: ts('requested_at'),
+    decidedBy: int('decided_by', true),
+    decidedAt: ts('decided_at', true),
+  },
+});
+
+/** R22.3 delay of the contracted acceptance date, applied for in advance. */
+export interface DelayRequest {
+  id: number;
+  projectId: number;
+  contractedDate: string;
+  requestedDate: string;
+  reason: string;
+  status: DecisionStatus;
+  decisionNote: string | null;
+  requestedBy: number;
+  requestedAt: string;
+  decidedBy: number | null;
+  decidedAt: string | null;
+}
+
+export const DelayRequestEntity = new EntitySchema<DelayRequest>({
+  name: 'DelayRequest',
+  tableName: 'delay_request',
+  columns: {
+    id,
+    projectId: int('project_id'),
+    contractedDate: str('contracted_date', 10),
+    requestedDate: str('requested_date', 10),
+    reason: text('reason', false),
+    status: str('status', 20) as never,
+    decisionNote: text('decision_note'),
+    requestedBy: int('requested_by'),
+    requestedAt: ts('requested_at'),
+    decidedBy: int('decided_by', true),
+    decidedAt: ts('decided_at', true),
+  },
+});
+
 export const domainEntities = [
   OrganisationEntity,
   UserEntity,
@@ -499,4 +669,9 @@ export const domainEntities = [
   ExpertScoreEntity,
   LedgerEntryEntity,
   RectificationOrderEntity,
+  AcceptanceEntity,
+  SelfEvaluationEntity,
+  ProgressReportEntity,
+  ChangeRequestEntity,
+  DelayRequestEntity,
 ];

@@ -5,6 +5,7 @@
  */
 import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { In } from 'typeorm';
+import { chinaDate } from '../calendar';
 import { HttpError, notFound } from '../http/problem';
 import { assessApplicability, type Applicability } from './applicability';
 import {
@@ -241,7 +242,7 @@ export class ProjectService {
       totalInvestment: project.totalInvestment,
     });
     if (applicability.governed) {
-      const today = this.now().toISOString().slice(0, 10);
+      const today = chinaDate(this.now());
       if (isApplicationLate(form.planYear, today) && !form.urgent) {
         throw new HttpError(
           422,

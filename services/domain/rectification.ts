@@ -4,6 +4,7 @@
  * deadline (the deadline day itself still counts, 届满 includes the day) and it is not closed.
  */
 import type { DataSource } from 'typeorm';
+import { chinaDate } from '../calendar';
 import { HttpError, notFound } from '../http/problem';
 import { OrganisationEntity, RectificationOrderEntity, type RectificationOrder } from './entities';
 
@@ -18,7 +19,7 @@ export class RectificationService {
   ) {}
 
   private today() {
-    return this.now().toISOString().slice(0, 10);
+    return chinaDate(this.now());
   }
 
   async get(id: number): Promise<RectificationOrder> {

@@ -23,7 +23,8 @@ type P =
   | 'admin'
   | 'finance'
   | 'expert'
-  | 'auditor';
+  | 'auditor'
+  | 'government';
 
 const USERNAMES: Record<P, string> = {
   'dept-staff': 'jyj.staff',
@@ -35,6 +36,7 @@ const USERNAMES: Record<P, string> = {
   finance: 'czj.staff',
   expert: 'expert1',
   auditor: 'sjj.auditor',
+  government: 'zf.staff',
 };
 const PRINCIPALS = Object.keys(USERNAMES) as P[];
 const ALL: P[] = PRINCIPALS;
@@ -47,6 +49,7 @@ const READERS: P[] = [
   'admin',
   'finance',
   'auditor',
+  'government',
 ];
 const DEPT: P[] = ['dept-staff', 'dept-manager'];
 
@@ -60,7 +63,7 @@ const EXPECTED: Record<string, P[] | 'public'> = {
   'users.list': ['admin', 'auditor'],
   'users.create': ['admin'],
   'users.update': ['admin'],
-  'experts.list': ['db-staff', 'db-manager', 'admin', 'finance', 'auditor'],
+  'experts.list': ['db-staff', 'db-manager', 'admin', 'finance', 'auditor', 'government'],
   'projects.list': READERS,
   'projects.export': READERS,
   'projects.create': DEPT,
@@ -87,6 +90,21 @@ const EXPECTED: Record<string, P[] | 'public'> = {
   'rectifications.issue': ['db-staff', 'db-manager', 'finance'],
   'rectifications.respond': DEPT,
   'rectifications.review': ['db-staff', 'db-manager', 'finance'],
+  'progressReports.list': READERS,
+  'progressReports.submit': DEPT,
+  'changeRequests.list': READERS,
+  'changeRequests.create': DEPT,
+  'changeRequests.decide': ['government'],
+  'delayRequests.list': READERS,
+  'delayRequests.create': DEPT,
+  'delayRequests.decide': ['db-staff', 'db-manager'],
+  'acceptances.list': READERS,
+  'acceptances.preliminary': DEPT,
+  'acceptances.applyFinal': DEPT,
+  'acceptances.decideFinal': ['db-staff', 'db-manager'],
+  'selfEvaluation.get': READERS,
+  'selfEvaluation.submit': DEPT,
+  'projects.status': READERS,
   'audit.list': ['admin', 'auditor'],
   openapi: 'public',
 };
@@ -176,7 +194,7 @@ describe('authorisation matrix (generated from services/api/routes.ts)', () => {
 
   function url(r: AnyRoute, side: 'own' | 'other'): string {
     const id = r.resource ? fx[side][r.resource] : undefined;
-    return '/api' + r.path.replace(':id', String(id)).replace(':version', '1');
+    return '/api' + r.path.replace(':id', String(id)).replace(/:\w+/g, '1');
   }
 
   async function call(c: Client, r: AnyRoute, side: 'own' | 'other') {

@@ -9,6 +9,15 @@ import {
 } from '../../services/domain/application-form';
 import { detectType, sanitiseFileName } from '../../services/domain/attachments';
 import { checkLedgerEntry, ledgerBalance } from '../../services/domain/ledger';
+import {
+  acceptanceItemProblems,
+  changeRequestProblem,
+  delayRequestProblem,
+  missingFinalAcceptanceDocuments,
+  nextQuarterStart,
+  projectRequiresProgressReports,
+  quartersOf,
+} from '../../services/domain/lifecycle';
 import { addMoney, compareMoney, fromCents, moneySchema, normaliseMoney, toCents } from '../../services/domain/money';
 import { candidateGroupsOf } from '../../services/domain/organisations';
 import { requiredMaterials } from '../../services/domain/project-service';
@@ -252,3 +261,39 @@ function zip(names: string[]): Buffer {
   eocd.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, cd, eocd]);
 }
+
+describe('construction and acceptance rules (R15, R20, R22, R14)', () => {
+  it('should require progress reports for projects over 6 months or spanning years (R15)', () => {
+    expect(projectRequiresProgressReports({ startMonth: '2026-01', endMonth: '2026-06' })).toBe(false);
+    expect(projectRequiresProgressReports({ startMonth: '2026-01', endMonth: '2026-07' })).toBe(true);
+    expect(projectRequiresProgressReports({ startMonth: '2026-11', endMonth: '2027-01' })).toBe(true);
+  });
+  it('should enumerate quarters and the quarter after each', () => {
+    expect(quartersOf('2026-03', '2027-01')).toEqual(['2026-Q1', '2026-Q2', '2026-Q3', '2026-Q4', '2027-Q1']);
+    expect(nextQuarterStart('2026-Q4')).toBe('2027-01-01');
+    expect(nextQuarterStart('2026-Q2')).toBe('2026-07-01');
+  });
+  it('should keep changes within the approved budget (R20)', () => {
+    expect(changeRequestProblem('100.00', '100.00')).toBeNull();
+    expect(changeRequestProblem('100.00', '100.01')).toMatch(/R20/);
+    expect(changeRequestProblem(null, '1.00')).toMatch(/R20/);
+  });
+  it('should require delays to be applied for in advance (R22.3)', () => {
+    expect(delayRequestProblem('2026-12-30', '2026-12-31', '2027-01-31')).toBeNull();
+    expect(delayRequestProblem('2026-12-31', '2026-12-31', '2027-01-31')).toMatch(/R22\.3/);
+    expect(delayRequestProblem('2026-12-01', '2026-12-31', '2026-12-31')).not.toBeNull();
+  });
+  it('should list the missing R22.2 documents', () => {
+    expect(missingFinalAcceptanceDocuments(new Set(['acceptance-report', 'crypto-assessment']))).toEqual([
+      'construction-summary',
+      'security-assessment',
+    ]);
+  });
+  it('should require every R14 item, and PUE for machine-room and cloud projects', () => {
+    const ok = { productSecurity: true, cryptography: true, securityReview: true, pue: null };
+    expect(acceptanceItemProblems(ok, 'application-system')).toEqual([]);
+    expect(acceptanceItemProblems(ok, 'infrastructure')).toEqual(['硬件/机房类项目须填报能效指标 PUE']);
+    expect(acceptanceItemProblems({ ...ok, pue: '1.35' }, 'cloud-platform')).toEqual([]);
+    expect(acceptanceItemProblems({ ...ok, securityReview: false }, 'network')).toHaveLength(1);
+  });
+});

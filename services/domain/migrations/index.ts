@@ -2,5 +2,11 @@
 import { Identity1764100000000 } from './1764100000000-Identity';
 import { Projects1764100001000 } from './1764100001000-Projects';
 import { Oversight1764100002000 } from './1764100002000-Oversight';
+import { Lifecycle1764100003000 } from './1764100003000-Lifecycle';
 
-export const domainMigrations = [Identity1764100000000, Projects1764100001000, Oversight1764100002000];
+export const domainMigrations = [
+  Identity1764100000000,
+  Projects1764100001000,
+  Oversight1764100002000,
+  Lifecycle1764100003000,
+];
