@@ -33,7 +33,7 @@ const bpmnFiles = fs.existsSync(processesDir)
 const expected = (p: string) => /Failed to load resource: the server responded with a status of (401|404)/.test(p);
 
 async function lintInNode(xml: string): Promise<{ errors: number; total: number }> {
-  const reports = (await new Linter({ modeler: 'web', type: 'cloud' }).lint(xml)) as { category: string }[];
+  const reports = await new Linter({ modeler: 'web', type: 'cloud' }).lint(xml);
   const errors = reports.filter((r) => r.category !== 'warn' && r.category !== 'info').length;
   return { errors, total: reports.length };
 }
@@ -93,6 +93,43 @@ describeBrowser('modeler (browser)', () => {
     const count = await modeler.problemCount().innerText();
     expect(count).toBe(`${inNode.errors} 个错误 · ${inNode.total - inNode.errors} 个警告/提示`);
     await screenshot(page, `modeler-${file.replace(/\.bpmn$/, '')}`);
+  });
+
+  it('should list lint errors with their elements and refuse to deploy them', async () => {
+    if (!server.demoPassword) return;
+    // given: a service task without a job type (an error in Camunda 8.8)
+    const fixture = path.join(__dirname, 'fixtures/modeler-lint-errors.bpmn');
+    const inNode = await lintInNode(fs.readFileSync(fixture, 'utf8'));
+    expect(inNode.errors).toBeGreaterThan(0);
+    const modeler = new ModelerPage(page);
+    // when
+    await modeler.openFile(fixture);
+    // then
+    await page.waitForFunction(
+      (n) => document.querySelector('[data-test="problem-count"]')?.textContent?.trim().startsWith(`${n} 个错误`),
+      inNode.errors,
+    );
+    const rows = await modeler.problemRows().allInnerTexts();
+    expect(rows.some((r) => r.includes('缺少作业类型') && r.includes('错误'))).toBe(true);
+    // the error is drawn on the element too
+    await page.locator('[data-element-id="noJobType"]').first().waitFor();
+    await page
+      .locator(
+        '.djs-overlay[data-container-id="noJobType"] .cl-overlay-root, .djs-overlays[data-container-id="noJobType"] .cl-overlay-root',
+      )
+      .first()
+      .waitFor();
+    // clicking the problem selects the element
+    await modeler.problemRows().filter({ hasText: '缺少作业类型' }).first().click();
+    await page.waitForFunction(() =>
+      document.querySelector('.bio-properties-panel-header-label')?.textContent?.includes('缺少作业类型'),
+    );
+    await screenshot(page, 'modeler-lint-errors');
+    // deploying is refused in the browser already
+    await page.locator('.el-message').evaluateAll((els) => els.forEach((e) => e.remove()));
+    await modeler.deployButton().click();
+    await page.locator('.el-message--error').waitFor();
+    await expect(page.locator('.el-message--error').innerText()).resolves.toContain(`还有 ${inNode.errors} 个错误`);
   });
 
   it('should edit a label, keep it as a draft across a reload, and report the missing deploy API', async () => {
