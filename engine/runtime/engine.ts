@@ -1046,6 +1046,59 @@ export class Proc {
       const call = await this.ei(pi.parentEiKey);
       if (call && call.state === 'ACTIVE') await this.childCompleted(call, root);
     }
+    await this.nextBufferedStart(root.piKey);
+  }
+
+  /**
+   * A message start event starts one instance per correlation key at a time; when that instance
+   * ends, the oldest buffered message with the same key starts the next one, as in Zeebe.
+   */
+  private async nextBufferedStart(piKey: string) {
+    const rows = await this.sql.all(
+      `SELECT bpmn_process_id, start_correlation_key FROM zb_process_instance WHERE process_instance_key = ?`,
+      [piKey],
+    );
+    const ck = rows[0]?.start_correlation_key;
+    if (ck === null || ck === undefined || ck === '') return;
+    const pid = String(rows[0]?.bpmn_process_id);
+    const starts = await this.sql.all(
+      `SELECT process_definition_key, element_id, message_name FROM zb_message_start WHERE bpmn_process_id = ?`,
+      [pid],
+    );
+    for (const st of starts) {
+      const msgs = await this.sql.all(
+        `SELECT m.message_key, m.variables FROM zb_message m WHERE m.name = ? AND m.correlation_key = ? AND m.expires_at > ? AND NOT EXISTS (SELECT 1 FROM zb_message_correlated c WHERE c.message_key = m.message_key AND c.bpmn_process_id = ?) ORDER BY m.message_key LIMIT 1`,
+        [st.message_name, ck, this.now, pid],
+      );
+      const m = msgs[0];
+      if (!m) continue;
+      const d = await this.sql.all(
+        `SELECT process_definition_key, bpmn_process_id, version, name, version_tag, tenant_id FROM zb_process_definition WHERE process_definition_key = ?`,
+        [st.process_definition_key],
+      );
+      const def = d[0];
+      if (!def) continue;
+      const next = await this.createInstance(
+        {
+          key: k(def.process_definition_key),
+          bpmnProcessId: pid,
+          version: Number(def.version),
+          name: (def.name as string | null) ?? null,
+          versionTag: (def.version_tag as string | null) ?? null,
+          tenantId: String(def.tenant_id),
+        },
+        {},
+        {
+          trigger: { elementId: String(st.element_id), vars: (parseJson(m.variables) as Vars | null) ?? {} },
+          startCorrelationKey: String(ck),
+        },
+      );
+      await this.sql.run(
+        `INSERT INTO zb_message_correlated (message_key, bpmn_process_id, process_instance_key) VALUES (?, ?, ?)`,
+        [m.message_key, pid, next],
+      );
+      return;
+    }
   }
 
   // ---------------------------------------------------------------- termination
@@ -1086,6 +1139,7 @@ export class Proc {
         [this.nowIso, ei.piKey],
       );
       this.effects.completedInstances.push(ei.piKey);
+      await this.nextBufferedStart(ei.piKey);
     }
   }
 

@@ -93,7 +93,7 @@ export class Runtime implements RuntimeApi {
   private timer: NodeJS.Timeout | null = null;
   private nextWake = Infinity;
   private started = false;
-  private ticking = false;
+  private tickRun: Promise<void> | null = null;
   private tickAgain = false;
 
   constructor(opts: RuntimeOptions, keys: KeyGenerator) {
@@ -139,17 +139,27 @@ export class Runtime implements RuntimeApi {
   }
 
   /** fires what is due (timers, job deadlines and back-offs, message expiry) and sleeps until the next */
-  private async tick(): Promise<void> {
-    if (this.ticking) {
+  /** concurrent callers share the running tick and wait for a rerun that sees their clock change */
+  private tick(): Promise<void> {
+    if (this.tickRun) {
       this.tickAgain = true;
-      return;
+      return this.tickRun;
     }
-    this.ticking = true;
+    this.tickRun = this.tickLoop().finally(() => {
+      this.tickRun = null;
+    });
+    return this.tickRun;
+  }
+
+  private async tickLoop(): Promise<void> {
     try {
+      let r: { fired: number; failed: number };
+      let failed = 0;
       do {
         this.tickAgain = false;
-        await this.fireDue();
-      } while (this.tickAgain && this.started);
+        r = await this.fireDue();
+        failed += r.failed;
+      } while ((this.tickAgain || r.fired > 0) && this.started);
       const next = await this.engine.read(async (sql) => {
         const t = await sql.all(`SELECT MIN(due_at) AS n FROM zb_timer`);
         const j = await sql.all(`SELECT MIN(due_at) AS n FROM zb_job WHERE status IN ('ACTIVATED', 'BACKOFF')`);
@@ -157,28 +167,35 @@ export class Runtime implements RuntimeApi {
         const vals = [t[0]?.n, j[0]?.n, m[0]?.n].filter((v) => v !== null && v !== undefined).map(Number);
         return vals.length ? Math.min(...vals) : Infinity;
       });
-      if (next !== Infinity) this.arm(next);
+      // a timer that keeps failing is retried every second, not in a hot loop
+      if (next !== Infinity) this.arm(failed ? Math.max(next, this.engine.clock.now() + 1000) : next);
     } catch (e) {
       this.engine.logger?.error({ err: e }, 'engine: scheduler tick failed');
       this.arm(this.engine.clock.now() + 1000);
-    } finally {
-      this.ticking = false;
     }
   }
 
-  private async fireDue() {
-    for (;;) {
-      const now = this.engine.clock.now();
-      const due = await this.engine.read((sql) =>
-        sql.all(`SELECT timer_key FROM zb_timer WHERE due_at <= ? ORDER BY due_at, timer_key LIMIT 100`, [now]),
-      );
-      for (const t of due) {
+  /** fires due timers (bounded per round), times out jobs, ends back-offs, drops expired messages; true = more may be due */
+  private async fireDue(): Promise<{ fired: number; failed: number }> {
+    const now = this.engine.clock.now();
+    const due = await this.engine.read((sql) =>
+      sql.all(`SELECT timer_key FROM zb_timer WHERE due_at <= ? ORDER BY due_at, timer_key LIMIT 500`, [now]),
+    );
+    let fired = 0;
+    let failed = 0;
+    for (const t of due) {
+      try {
         await this.engine.command(async (p) => {
           const rows = await p.sql.all(`SELECT * FROM zb_timer WHERE timer_key = ?`, [t.timer_key]);
           if (rows[0]) await p.fireTimer(rows[0]);
         });
+        fired++;
+      } catch (e) {
+        failed++;
+        // a timer whose firing fails stays due and is retried on the next round; the others go on
+        this.engine.logger?.error({ err: e, timerKey: k(t.timer_key) }, 'engine: timer failed to fire');
       }
-      if (due.length < 100 || !this.started) break;
+      if (!this.started) break;
     }
     await this.engine.command(async (p) => {
       const types = await p.sql.all(
@@ -199,6 +216,7 @@ export class Runtime implements RuntimeApi {
         await p.sql.run(`DELETE FROM zb_message WHERE message_key IN (${placeholders(keys.length)})`, keys);
       }
     });
+    return { fired, failed };
   }
 
   getTopology(): Promise<TopologyResponse> {

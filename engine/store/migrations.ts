@@ -152,7 +152,6 @@ export class ZbSchema1764100000000 implements MigrationInterface {
       [
         ['scope', ['scope_key', 'name'], true],
         ['pi', ['process_instance_key', 'name']],
-        ['name', ['name']],
       ],
     );
 
@@ -183,7 +182,6 @@ export class ZbSchema1764100000000 implements MigrationInterface {
         ['activate', ['type', 'status', 'job_key']],
         ['due', ['status', 'due_at']],
         ['ei', ['element_instance_key']],
-        ['pi', ['process_instance_key']],
       ],
     );
 

@@ -90,12 +90,17 @@ describe('runtime: messages', () => {
         '<bpmn:message id="ms" name="apply" />',
       ),
     );
-    await h.rt.publishMessage({ name: 'apply', correlationKey: 'p-1', variables: { who: 'a' } });
-    await h.rt.publishMessage({ name: 'apply', correlationKey: 'p-1', variables: { who: 'b' } });
+    await h.rt.publishMessage({ name: 'apply', correlationKey: 'p-1', variables: { who: 'a' }, timeToLive: 60_000 });
+    await h.rt.publishMessage({ name: 'apply', correlationKey: 'p-1', variables: { who: 'b' }, timeToLive: 60_000 });
+    await h.rt.publishMessage({ name: 'apply', correlationKey: 'p-2', variables: { who: 'c' } });
     const started = await h.rt.searchProcessInstances({ filter: { processDefinitionId: 'msg_start' } });
-    expect(started.page.totalItems).toBe(1);
-    const [job] = await d.jobs('ms-task');
+    expect(started.page.totalItems).toBe(2);
+    const [job] = await d.jobs('ms-task', 1);
     expect(job?.variables).toEqual({ who: 'a' });
+    await h.rt.completeJob(job!.jobKey, {});
+    // the buffered second message starts the next instance for p-1 once the first has ended
+    const next = await d.jobs('ms-task');
+    expect(next.map((j) => j.variables.who).sort()).toEqual(['b', 'c']);
   });
 });
 
