@@ -228,16 +228,17 @@ describe('project-lifecycle', () => {
     await includeInPlan(run, 'p-two-year');
     await startConstruction(run);
     const reporting = await reportingRun();
-    // 2027 Q1 window: first five working days of January 2027 (1 Jan is a holiday: 4–8 Jan).
+    // 2026Q4 is reported in the first five working days of January 2027 (1 Jan is a holiday: 4–8 Jan),
+    // 2027Q1 in those of April (5 Apr is 清明: 1, 2, 6, 7, 8 Apr) — dates as egov.due-date answers them.
     const quarters = [
       {
-        quarter: '2027Q1',
+        quarter: '2026Q4',
         opens: '2027-01-04T00:00:00+08:00',
         reminder: '2027-01-07T09:00:00+08:00',
         due: '2027-01-08T23:59:59+08:00',
       },
       {
-        quarter: '2027Q2',
+        quarter: '2027Q1',
         opens: '2027-04-01T00:00:00+08:00',
         reminder: '2027-04-07T09:00:00+08:00',
         due: '2027-04-08T23:59:59+08:00',
