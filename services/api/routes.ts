@@ -725,6 +725,19 @@ export const routes: AnyRoute[] = [
     handler: async ({ resource, services }) => services.lifecycle.statutoryStatus(resource!.id),
   }),
 
+  // ---- the manager's overview
+  route({
+    id: 'dashboard.overview',
+    method: 'get',
+    path: '/dashboard',
+    summary: '项目总览：各阶段数量、投资（申报/批复/已付）、法定时限预警（R15、R22.2、R23、R26）',
+    tag: 'dashboard',
+    access: PROJECT_READERS,
+    scope: 'own-department',
+    query: s.dashboardQuery,
+    handler: async ({ query, visibility, services }) => services.dashboard.overview(query, visibility),
+  }),
+
   // ---- security audit trail (等保 level 3), read-only
   route({
     id: 'audit.list',

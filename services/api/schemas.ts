@@ -42,6 +42,7 @@ const projectFilterFields = {
 
 export const projectListQuery = z.strictObject({ ...projectFilterFields, ...pageFields });
 export const projectExportQuery = z.strictObject(projectFilterFields);
+export const dashboardQuery = z.strictObject({ year: projectFilterFields.year, orgCode: projectFilterFields.orgCode });
 
 export const loginBody = z.strictObject({
   username: z.string().trim().min(1).max(60),

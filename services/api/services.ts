@@ -7,6 +7,7 @@ import { createCalendar } from '../calendar';
 import type { WorkingDayCalendar } from '../calendar';
 import { AuthService, DEFAULT_AUTH_POLICY, type AuthPolicy } from '../auth/auth-service';
 import { AttachmentService } from '../domain/attachments';
+import { DashboardService } from '../domain/dashboard';
 import { IdentityService } from '../domain/identity-service';
 import { LedgerService } from '../domain/ledger';
 import { LifecycleService } from '../domain/lifecycle';
@@ -26,6 +27,7 @@ export interface ApiServices {
   ledger: LedgerService;
   rectifications: RectificationService;
   lifecycle: LifecycleService;
+  dashboard: DashboardService;
   now: () => Date;
 }
 
@@ -40,6 +42,11 @@ export function createDomainServices(dataSource: DataSource, config: Config, opt
   const now = opts.now ?? (() => new Date());
   const audit = new AuditLog(dataSource);
   const projects = new ProjectService(dataSource, now);
+  const lifecycle = new LifecycleService(
+    dataSource,
+    opts.calendar ?? createCalendar({ overrideFile: config.HOLIDAY_OVERRIDE_FILE }),
+    now,
+  );
   return {
     config,
     dataSource,
@@ -51,11 +58,8 @@ export function createDomainServices(dataSource: DataSource, config: Config, opt
     reviews: new ReviewService(dataSource, projects, opts.reviewThresholds ?? DEFAULT_THRESHOLDS, now),
     ledger: new LedgerService(dataSource, now),
     rectifications: new RectificationService(dataSource, now),
-    lifecycle: new LifecycleService(
-      dataSource,
-      opts.calendar ?? createCalendar({ overrideFile: config.HOLIDAY_OVERRIDE_FILE }),
-      now,
-    ),
+    lifecycle,
+    dashboard: new DashboardService(dataSource, projects, lifecycle),
     now,
   };
 }

@@ -105,6 +105,7 @@ const EXPECTED: Record<string, P[] | 'public'> = {
   'selfEvaluation.get': READERS,
   'selfEvaluation.submit': DEPT,
   'projects.status': READERS,
+  'dashboard.overview': READERS,
   'audit.list': ['admin', 'auditor'],
   openapi: 'public',
 };

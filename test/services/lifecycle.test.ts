@@ -298,4 +298,31 @@ describe('lifecycle API (R15, R20, R22, R23)', () => {
       ).toBe(422);
     });
   });
+
+  describe('dashboard', () => {
+    type Overview = {
+      total: number;
+      byStage: { stage: string; count: number }[];
+      investment: { requested: string; approved: string; paid: string };
+      attention: { project: { name: string; orgCode: string }; status: { missingProgressReports: string[] } }[];
+    };
+
+    it('should count stages, add up money exactly and list projects that miss a statutory deadline', async () => {
+      const res = await c['sgj.staff']!.get<Overview>('/api/dashboard');
+      expect(res.status).toBe(200);
+      expect(res.body.total).toBe(12);
+      expect(res.body.byStage).toEqual(expect.arrayContaining([{ stage: 'payment', stageName: '经费支付', count: 2 }]));
+      expect(res.body.investment).toEqual({ requested: '2876.50', approved: '2163.00', paid: '858.50' });
+      const nyj = res.body.attention.find((a) => a.project.orgCode === 'NYJ');
+      expect(nyj?.status.missingProgressReports).toEqual(['2026-Q1', '2026-Q2']);
+    });
+
+    it('should show a department only its own projects', async () => {
+      const res = await c['nyj.staff']!.get<Overview>('/api/dashboard');
+      expect(res.body.total).toBe(1);
+      expect(res.body.attention.map((a) => a.project.orgCode)).toEqual(['NYJ']);
+      expect((await c['nyj.staff']!.get('/api/dashboard?year=20x6')).status).toBe(400);
+      expect((await c['nyj.staff']!.get('/api/dashboard?stage=draft')).status).toBe(400);
+    });
+  });
 });
