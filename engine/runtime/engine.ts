@@ -1555,6 +1555,7 @@ export class Proc {
       elementId,
       eiKey: owner.key,
       piKey: owner.piKey,
+      bpmnProcessId: owner.bpmnProcessId,
     };
     await this.sql.run(
       `INSERT INTO zb_message_subscription (subscription_key, message_name, correlation_key, kind, element_id, element_instance_key, process_instance_key, process_definition_key, bpmn_process_id, tenant_id) VALUES (${placeholders(10)})`,
@@ -1591,8 +1592,8 @@ export class Proc {
       );
       if (!still.length) continue;
       const msgs = await this.sql.all(
-        `SELECT m.message_key, m.variables FROM zb_message m WHERE m.name = ? AND m.correlation_key = ? AND m.expires_at > ? AND NOT EXISTS (SELECT 1 FROM zb_message_correlated c WHERE c.message_key = m.message_key AND c.process_instance_key = ?) ORDER BY m.message_key LIMIT 1`,
-        [sub.messageName, sub.correlationKey, this.now, sub.piKey],
+        `SELECT m.message_key, m.variables FROM zb_message m WHERE m.name = ? AND m.correlation_key = ? AND m.expires_at > ? AND NOT EXISTS (SELECT 1 FROM zb_message_correlated c WHERE c.message_key = m.message_key AND c.bpmn_process_id = ?) ORDER BY m.message_key LIMIT 1`,
+        [sub.messageName, sub.correlationKey, this.now, sub.bpmnProcessId],
       );
       const m = msgs[0];
       if (!m) continue;
@@ -1974,6 +1975,7 @@ export interface SubscriptionRow {
   elementId: string;
   eiKey: string;
   piKey: string;
+  bpmnProcessId: string;
 }
 
 export function toSub(r: Row): SubscriptionRow {
@@ -1985,6 +1987,7 @@ export function toSub(r: Row): SubscriptionRow {
     elementId: String(r.element_id),
     eiKey: k(r.element_instance_key),
     piKey: k(r.process_instance_key),
+    bpmnProcessId: String(r.bpmn_process_id),
   };
 }
 

@@ -1276,7 +1276,11 @@ export class Runtime implements RuntimeApi {
     });
   }
 
-  /** correlates to every waiting instance (once each) and message start events; returns the first instance */
+  /**
+   * Zeebe's message cardinality: a message correlates at most once per process (BPMN process id,
+   * across versions) — to one of its waiting subscriptions or its message start event — and to
+   * every other process that waits for it. Returns the first process instance reached.
+   */
   private async correlateMessage0(
     p: Proc,
     messageKey: string,
@@ -1294,8 +1298,8 @@ export class Runtime implements RuntimeApi {
     ).map(toSub);
     const seen = new Set<string>();
     for (const s of subs) {
-      if (seen.has(s.piKey)) continue;
-      seen.add(s.piKey);
+      if (seen.has(s.bpmnProcessId)) continue;
+      seen.add(s.bpmnProcessId);
       const exists = await p.sql.all(
         `SELECT subscription_key FROM zb_message_subscription WHERE subscription_key = ?`,
         [s.key],
@@ -1310,6 +1314,7 @@ export class Runtime implements RuntimeApi {
       [name],
     );
     for (const st of starts) {
+      if (seen.has(String(st.bpmn_process_id))) continue;
       if (ck) {
         const running = await p.sql.all(
           `SELECT process_instance_key FROM zb_process_instance WHERE bpmn_process_id = ? AND state = 'ACTIVE' AND start_correlation_key = ? LIMIT 1`,
