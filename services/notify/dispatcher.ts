@@ -161,18 +161,26 @@ export class MailDispatcher {
         [token, until, ...params],
       );
     if (isMysql(this.ds.manager)) {
-      const claimed = await this.ds.transaction(async (m) => {
-        const rows = (await m.query(
-          `SELECT id FROM mail_outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
-          [now],
-        )) as { id: number }[];
-        if (rows.length === 0) return 0;
-        return mark(
-          m,
-          `id IN (${rows.map(() => '?').join(', ')})`,
-          rows.map((r) => r.id),
-        );
-      });
+      const claimed = await this.ds
+        .transaction(async (m) => {
+          const rows = (await m.query(
+            `SELECT id FROM mail_outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+            [now],
+          )) as { id: number }[];
+          if (rows.length === 0) return 0;
+          return mark(
+            m,
+            `id IN (${rows.map(() => '?').join(', ')})`,
+            rows.map((r) => r.id),
+          );
+        })
+        .catch((err: unknown) => {
+          // a deadlock / lock-wait timeout between replicas rolls the claim back: nothing was claimed
+          const errno = (err as { driverError?: { errno?: number } }).driverError?.errno;
+          if (errno !== 1213 && errno !== 1205) throw err;
+          this.opts.logger?.warn({ errno }, 'mail outbox: claim rolled back by the database, retried next pass');
+          return 0;
+        });
       if (claimed === 0) return [];
     } else {
       const claimed = await mark(

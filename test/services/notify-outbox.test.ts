@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../services/db/data-source';
 import { MailDispatcher, backoffMs } from '../../services/notify/dispatcher';
@@ -177,6 +179,47 @@ describe('mail outbox and dispatcher (real SMTP server)', () => {
     expect(smtp.received).toHaveLength(2);
   });
 
+  it('should send at most once when the dispatcher process is killed (SIGKILL) mid-send', async () => {
+    await enqueueMail(ds.manager, mail(1));
+    // `node --import tsx`, not the tsx CLI: the CLI runs the script in a grandchild that SIGKILL would miss
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'notify-crash-child.ts')], {
+      env: { ...process.env, CRASH_DB_URL: db.url, CRASH_SMTP_PORT: String(smtp.port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (b: Buffer) => (output += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (output += b.toString()));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    );
+    // the message is on the server; the sender dies before the server's 250 reaches it
+    smtp.beforeAccept = async () => {
+      child.kill('SIGKILL');
+      await exited;
+    };
+    try {
+      expect(await exited).toBe('SIGKILL');
+    } finally {
+      smtp.beforeAccept = undefined;
+    }
+    expect(output).not.toContain('survived');
+    expect(smtp.received).toHaveLength(1);
+    expect((await statusOf(ds, mail(1).dedupeKey)).status).toBe('sending');
+
+    const leaseMs = 5 * 60_000; // DISPATCHER_DEFAULTS.leaseMs, as the child used
+    const survivor = new MailDispatcher({
+      dataSource: ds,
+      transport: transportFor(smtp.port),
+      from: FROM,
+      id: 'survivor',
+      now: () => Date.now() + leaseMs + 1_000,
+    });
+    expect(await survivor.runOnce()).toMatchObject({ claimed: 0, expired: 1 });
+    expect(await survivor.runOnce()).toMatchObject({ claimed: 0, expired: 0 });
+    expect(smtp.received).toHaveLength(1);
+    expect((await statusOf(ds, mail(1).dedupeKey)).status).toBe('uncertain');
+  });
+
   it('should retry with exponential back-off while the SMTP server is down, then deliver', async () => {
     const port = await freePort();
     await enqueueMail(ds.manager, mail(1));
@@ -299,7 +342,7 @@ describe('several dispatchers against one database', () => {
         for (;;) {
           const s = await d.runOnce();
           sentBy[i]! += s.sent;
-          if (s.claimed === 0) break;
+          if (s.claimed === 0 && (await listOutbox(dsA.manager, { status: 'pending' })).totalItems === 0) break;
         }
       }),
     );

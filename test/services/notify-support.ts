@@ -18,6 +18,8 @@ export interface TestSmtpServer {
   received: ReceivedMail[];
   /** recipient address → SMTP reply code to refuse it with (e.g. 550, 451) */
   refuse: Map<string, number>;
+  /** runs when a message has been received in full, before the server answers 250 */
+  beforeAccept?: (mail: ReceivedMail) => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -25,6 +27,7 @@ export async function startSmtpServer(port = 0): Promise<TestSmtpServer> {
   const received: ReceivedMail[] = [];
   const refuse = new Map<string, number>();
   const pending: Promise<void>[] = [];
+  const hooks: Pick<TestSmtpServer, 'beforeAccept'> = {};
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
@@ -38,12 +41,14 @@ export async function startSmtpServer(port = 0): Promise<TestSmtpServer> {
       callback();
     },
     onData(stream, session, callback) {
-      const done = simpleParser(stream).then((parsed) => {
-        received.push({
+      const done = simpleParser(stream).then(async (parsed) => {
+        const mail = {
           envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           envelopeTo: session.envelope.rcptTo.map((a) => a.address),
           parsed,
-        });
+        };
+        received.push(mail);
+        await hooks.beforeAccept?.(mail);
       });
       pending.push(done);
       done.then(() => callback(), callback);
@@ -58,6 +63,12 @@ export async function startSmtpServer(port = 0): Promise<TestSmtpServer> {
     port: address.port,
     received,
     refuse,
+    set beforeAccept(hook: TestSmtpServer['beforeAccept']) {
+      hooks.beforeAccept = hook;
+    },
+    get beforeAccept() {
+      return hooks.beforeAccept;
+    },
     async close() {
       await Promise.allSettled(pending);
       await new Promise<void>((resolve) => server.close(() => resolve()));
