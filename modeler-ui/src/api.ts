@@ -151,15 +151,6 @@ export const auth = {
 
 // ───────────────────────────── projects ─────────────────────────────
 
-export interface Deadline {
-  /** rule id, e.g. R22.2 */
-  rule: string;
-  label: string;
-  /** ISO date */
-  date: string;
-  overdue: boolean;
-}
-
 /** Decimal amounts travel as strings (万元, exact); see services/domain/money.ts. */
 export type Money = string;
 
@@ -184,8 +175,6 @@ export interface ProjectSummary {
   updatedAt?: string;
   /** requested, not yet served (API-NEEDS.md §Dashboard) */
   daysInStage?: number;
-  nextDeadline?: Deadline | null;
-  flags?: string[];
 }
 
 export interface ProjectQuery extends Query {
@@ -273,6 +262,7 @@ export const projects = {
     body.append('file', file);
     return json<Attachment>(`/api/projects/${seg(id)}/attachments`, { method: 'POST', body });
   },
+  statutoryStatus: (id: Id) => json<StatutoryStatus>(`/api/projects/${seg(id)}/statutory-status`),
   urge: (id: Id, message?: string) =>
     json<{ sent: number }>(`/api/projects/${seg(id)}/urge`, { method: 'POST', json: { message } }),
 };
@@ -456,14 +446,46 @@ export const tasks = {
 
 // ───────────────────────────── dashboard ─────────────────────────────
 
+/** services/domain/lifecycle.ts StatutoryStatus: the statutory deadlines of one project. */
+export interface StatutoryStatus {
+  projectId: number;
+  /** R15: quarters whose report window passed without a report, e.g. "2026Q2" */
+  missingProgressReports: string[];
+  /** R22.2 */
+  finalAcceptanceDue: string | null;
+  finalAcceptanceOverdue: boolean;
+  /** R23 */
+  selfEvaluationDue: string | null;
+  selfEvaluationOverdue: boolean;
+  /** R26 */
+  overdueRectifications: number;
+}
+
+/** GET /api/dashboard (services/domain/dashboard.ts), scoped like /api/projects. */
 export interface DashboardSummary {
-  stageCounts: { stage: string; stageName: string; count: number }[];
-  stageDurations: { stage: string; stageName: string; avgDays: number; maxDays: number }[];
-  investment: { label: string; approved: number; paid: number }[];
+  total: number;
+  byStage: { stage: string; stageName: string; count: number }[];
+  investment: { requested: Money; approved: Money; paid: Money };
+  attention: {
+    project: Pick<ProjectSummary, 'id' | 'code' | 'name' | 'orgCode' | 'orgName' | 'stage' | 'stageName'>;
+    status: StatutoryStatus;
+  }[];
+  /** requested (API-NEEDS.md §Dashboard) */
+  stageDurations?: { stage: string; stageName: string; avgDays: number; maxDays: number }[];
 }
 
 export const dashboard = {
   summary: (query: { orgCode?: string; year?: number } = {}) => json<DashboardSummary>('/api/dashboard', { query }),
+};
+
+export interface Organisation {
+  code: string;
+  name: string;
+  type: OrgType;
+}
+
+export const organisations = {
+  list: () => json<Organisation[]>('/api/organisations'),
 };
 
 // ───────────────────────────── operations ─────────────────────────────

@@ -97,7 +97,7 @@ describeBrowser('web UI (browser)', () => {
     },
   );
 
-  it('should show the dashboard with the projects of the bureau and the Excel export link', async () => {
+  it('should show the dashboard with stage counts, overdue projects, the project table and the Excel export', async () => {
     if (!server.demoPassword) return console.warn('[e2e] dashboard SKIPPED: no domain API');
     const { context, page } = await newPage(browser, server.baseUrl);
     try {
@@ -105,6 +105,13 @@ describeBrowser('web UI (browser)', () => {
       const layout = new LayoutPage(page);
       await layout.waitUntilSignedIn();
       await layout.go('dashboard');
+      // the overview: total and per-stage cards, and the statutory-deadline table
+      await page.locator('[data-test="stage-cards"]').waitFor();
+      await expect(page.locator('[data-test="stage-cards"] .stage-name').first().innerText()).resolves.toBe('项目总数');
+      // the demo data has projects behind on their R15 quarterly reports: they are listed with their rule
+      const attention = page.locator('[data-test="attention"] .el-table__body tr');
+      await attention.first().waitFor();
+      await expect(attention.first().innerText()).resolves.toMatch(/（R15）|（R22\.2|（R23|（R26）/);
       const rows = page.locator('[data-test="project-table"] .el-table__body tr');
       await rows.first().waitFor();
       expect(await rows.count()).toBeGreaterThan(1);
