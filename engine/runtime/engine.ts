@@ -679,17 +679,14 @@ export class Proc {
       const el = model.elements.get(opts.trigger.elementId);
       if (!el) throw new Error(`engine: start element ${opts.trigger.elementId} not in model`);
       await this.activateTriggered(model, el, root, opts.trigger.vars);
-    } else {
-      const starts = opts.startElementIds?.length
-        ? opts.startElementIds
-        : model.root.noneStartId
-          ? [model.root.noneStartId]
-          : [];
-      for (const s of starts) {
+    } else if (opts.startElementIds?.length) {
+      for (const s of opts.startElementIds) {
         const el = model.elements.get(s);
-        if (!el) continue;
-        this.schedule(root.key, () => this.activate(model, el, root));
+        if (el) this.schedule(root.key, () => this.activate(model, el, root));
       }
+    } else {
+      // the process's own start listeners run before its start event
+      await this.startListenersThenExecute(model, model.root, root, 0);
     }
     return piKey;
   }
@@ -852,6 +849,11 @@ export class Proc {
       case 'intermediateThrowEvent':
       case 'endEvent':
         return this.throwEvent(model, el, ei);
+      case 'process': {
+        const start = el.noneStartId ? model.elements.get(el.noneStartId) : undefined;
+        if (start) this.schedule(ei.key, () => this.activate(model, start, ei));
+        return;
+      }
       default:
         return this.complete(model, el, ei);
     }
@@ -911,7 +913,7 @@ export class Proc {
 
   private async endListenersThenFinish(model: ProcessModel, el: ElementModel, ei: ElementInstanceRow, index: number) {
     const ends = el.listeners.filter((l) => l.eventType === 'end');
-    if (index < ends.length && ei.type !== 'MULTI_INSTANCE_BODY' && ei.type !== 'PROCESS') {
+    if (index < ends.length && ei.type !== 'MULTI_INSTANCE_BODY') {
       await this.setPhase(ei, 'END_LISTENER', index);
       const l = ends[index];
       if (l)

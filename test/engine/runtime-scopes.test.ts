@@ -280,6 +280,29 @@ describe('runtime: execution listeners', () => {
   });
 });
 
+describe('runtime: process execution listeners', () => {
+  it('should run the process start listener before the start event and the end listener last', async () => {
+    const xml = bpmn(
+      'pel',
+      ['<bpmn:startEvent id="start" />', '<bpmn:endEvent id="end" />', chain(['start', 'end'])].join('\n'),
+    ).replace(
+      '<bpmn:process id="pel" isExecutable="true">',
+      '<bpmn:process id="pel" isExecutable="true"><bpmn:extensionElements><zeebe:executionListeners><zeebe:executionListener eventType="start" type="pel-start" /><zeebe:executionListener eventType="end" type="pel-end" /></zeebe:executionListeners></bpmn:extensionElements>',
+    );
+    await d.deploy('pel.bpmn', xml);
+    const pi = await d.start('pel');
+    expect(await d.elements(pi)).toEqual([]);
+    const [s] = await d.jobs('pel-start');
+    expect(s).toMatchObject({ elementId: 'pel', kind: 'EXECUTION_LISTENER', listenerEventType: 'START' });
+    await h.rt.completeJob(s!.jobKey, {});
+    expect(await d.elements(pi)).toEqual(['start:COMPLETED', 'end:COMPLETED']);
+    expect(await d.state(pi)).toBe('ACTIVE');
+    const [e] = await d.jobs('pel-end');
+    await h.rt.completeJob(e!.jobKey, {});
+    expect(await d.state(pi)).toBe('COMPLETED');
+  });
+});
+
 describe('runtime: durability', () => {
   it('should keep waiting jobs, user tasks and keys across a restart', async () => {
     await d.deploy(
