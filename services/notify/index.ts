@@ -72,7 +72,7 @@ export function startNotifications(deps: {
   const reminders = new ReminderRunner({
     dataSource,
     calendar,
-    deadlines: domainDeadlines(dataSource, directory, calendar),
+    deadlines: domainDeadlines(dataSource, directory, calendar, logger),
     escalateTo: () => directory.candidateGroup('data-bureau'),
     baseUrl: config.PUBLIC_BASE_URL,
     mailDomain: mailDomain(config.MAIL_FROM),

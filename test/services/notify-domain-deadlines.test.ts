@@ -4,6 +4,7 @@ import { openDatabase } from '../../services/db/data-source';
 import { Identity1764100000000 } from '../../services/domain/migrations/1764100000000-Identity';
 import { Projects1764100001000 } from '../../services/domain/migrations/1764100001000-Projects';
 import { Oversight1764100002000 } from '../../services/domain/migrations/1764100002000-Oversight';
+import { Lifecycle1764100003000 } from '../../services/domain/migrations/1764100003000-Lifecycle';
 import { domainDeadlines } from '../../services/notify/domain-deadlines';
 import { MailOutbox1764300000000 } from '../../services/notify/migrations/1764300000000-MailOutbox';
 import { listOutbox } from '../../services/notify/outbox';
@@ -12,7 +13,13 @@ import { SqlRecipientDirectory } from '../../services/notify/sql-directory';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
 /** The committed domain migrations (not the in-progress ones), plus the outbox. */
-const migrations = [Identity1764100000000, Projects1764100001000, Oversight1764100002000, MailOutbox1764300000000];
+const migrations = [
+  Identity1764100000000,
+  Projects1764100001000,
+  Oversight1764100002000,
+  Lifecycle1764100003000,
+  MailOutbox1764300000000,
+];
 
 describe('R26 rectification deadlines from the domain tables', () => {
   let db: TestDatabase;
@@ -34,11 +41,30 @@ describe('R26 rectification deadlines from the domain tables', () => {
       );
     await user('wang', 'wang@jyj.yeji.gov.cn', await org('JYJ'), 'staff');
     await user('zhao', 'zhao@sjj.yeji.gov.cn', await org('data-bureau'), 'staff');
-    await ds.query(
-      `INSERT INTO project (code, name, category, kind, org_id, responsible_person, start_month, end_month, fund_fiscal, fund_loan, fund_self, fund_other, total_investment, key_project, department_budget, stage, plan_year, current_version, created_by, created_at, updated_at)
-       VALUES ('YJ-2026-001', '智慧教育平台', 'application-system', 'new', ?, '王老师', '2026-03', '2026-12', 100, 0, 0, 0, 100, ?, ?, 'implementation', 2026, 1, 1, ?, ?)`,
-      [await org('JYJ'), false, false, ts, ts],
-    );
+    const project = async (code: string, name: string, start: string, end: string, stage: string) =>
+      ds.query(
+        `INSERT INTO project (code, name, category, kind, org_id, responsible_person, start_month, end_month, fund_fiscal, fund_loan, fund_self, fund_other, total_investment, key_project, department_budget, stage, plan_year, current_version, created_by, created_at, updated_at)
+         VALUES (?, ?, 'application-system', 'new', ?, '王老师', ?, ?, 100, 0, 0, 0, 100, ?, ?, ?, 2026, 1, 1, ?, ?)`,
+        [code, name, await org('JYJ'), start, end, false, false, stage, ts, ts],
+      );
+    await project('YJ-2026-001', '智慧教育平台', '2026-03', '2026-12', 'implementation'); // R15 applies (> 6 months)
+    await project('YJ-2026-002', '校园安防系统', '2026-04', '2026-08', 'final-acceptance'); // 5 months: no R15
+    await project('YJ-2025-003', '在线办事大厅', '2025-01', '2025-12', 'self-evaluation');
+    const report = (projectId: number, quarter: string) =>
+      ds.query(
+        "INSERT INTO progress_report (project_id, quarter, data, submitted_on, due_on, late, submitted_by) VALUES (?, ?, '{}', '2026-07-03', '2026-07-07', ?, 1)",
+        [projectId, quarter, false],
+      );
+    await report(1, '2026-Q1');
+    await report(1, '2026-Q2');
+    const acceptance = (projectId: number, stage: string, acceptedOn: string) =>
+      ds.query(
+        "INSERT INTO acceptance (project_id, stage, applied_on, late, accepted_on, result, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, 'passed', 1, ?)",
+        [projectId, stage, acceptedOn, false, acceptedOn, ts],
+      );
+    await acceptance(2, 'preliminary', '2026-09-01'); // R22.2: apply for final acceptance by 8 Oct
+    await acceptance(3, 'preliminary', '2025-12-01');
+    await acceptance(3, 'final', '2026-03-31'); // R23: self-evaluation by 30 Sep
     const order = (deadline: string, status: string) =>
       ds.query(
         "INSERT INTO rectification_order (project_id, issued_by_org_id, issue, deadline, status, issued_by, issued_at) VALUES (1, 2, '等保测评未完成', ?, ?, 2, ?)",
@@ -52,16 +78,15 @@ describe('R26 rectification deadlines from the domain tables', () => {
     await db?.drop();
   });
 
-  it('should read open orders only, with the deadline moved off the holiday', async () => {
+  it('should read the open obligations: R26, R15, R22.2, R23, with deadlines on the working-day calendar', async () => {
     const deadlines = await domainDeadlines(ds, new SqlRecipientDirectory(ds), calendar)('2026-09-30');
-    expect(deadlines).toHaveLength(1);
-    expect(deadlines[0]).toMatchObject({
-      rule: 'R26',
-      projectName: '智慧教育平台',
-      departmentName: '区教育局',
-      dueDate: '2026-10-08',
-      done: false,
-    });
+    expect(deadlines.map((d) => [d.rule, d.obligationId, d.projectName, d.dueDate])).toEqual([
+      ['R26', 'R26:1', '智慧教育平台', '2026-10-08'], // 3 Oct is in the National Day holiday; the closed order is left out
+      ['R15', 'R15:1:2026-Q3', '智慧教育平台', '2026-10-13'], // Q2 filed; Q3 due in October's first 5 working days
+      ['R22.2', 'R22.2:2', '校园安防系统', '2026-10-08'],
+      ['R23', 'R23:3', '在线办事大厅', '2026-09-30'],
+    ]);
+    expect(deadlines[0]!.departmentName).toBe('区教育局');
     expect(deadlines[0]!.responsible.map((r) => r.email)).toEqual(['wang@jyj.yeji.gov.cn']);
   });
 
@@ -76,15 +101,26 @@ describe('R26 rectification deadlines from the domain tables', () => {
       baseUrl: 'http://egov.test',
       now: () => now,
     });
-    expect(await runner.runOnce()).toMatchObject({ enqueued: 1 });
-    now = Date.parse('2026-10-09T01:00:00Z');
-    expect(await runner.runOnce()).toMatchObject({ enqueued: 1 });
-    const { items } = await listOutbox(ds.manager, {}, [{ field: 'id', order: 'asc' }]);
-    expect(items.map((i) => [i.purpose, i.recipientAddress])).toEqual([
-      ['reminder', 'wang@jyj.yeji.gov.cn'],
-      ['escalation', 'zhao@sjj.yeji.gov.cn'],
+    expect(await runner.runOnce()).toMatchObject({ enqueued: 4 });
+    expect(await runner.runOnce()).toMatchObject({ enqueued: 0 });
+    const reminders = (await listOutbox(ds.manager, { purpose: 'reminder' }, [{ field: 'id', order: 'asc' }])).items;
+    expect(reminders.map((i) => i.subject)).toEqual([
+      '【到期提醒】智慧教育平台：限期整改，2026-10-08 截止（还剩 1 个工作日）',
+      '【到期提醒】智慧教育平台：季度建设进度报告（每季度首月前5个工作日内报送附件2），2026-10-13 截止（还剩 5 个工作日）',
+      '【到期提醒】校园安防系统：初步验收后1个月内申请竣工验收，2026-10-08 截止（还剩 1 个工作日）',
+      '【到期提醒】在线办事大厅：验收上线后6个月内报送绩效自评报告，2026-09-30 截止（今天到期）',
     ]);
-    expect(items[0]!.subject).toBe('【到期提醒】智慧教育平台：限期整改，2026-10-08 截止（还剩 1 个工作日）');
-    expect(items[1]!.bodyText).toContain('建设单位：区教育局');
+    expect(new Set(reminders.map((i) => i.recipientAddress))).toEqual(new Set(['wang@jyj.yeji.gov.cn']));
+    // 9 Oct: R26 and R22.2 one working day overdue, R23 two (after 30 Sep only 8 and 9 Oct are working days)
+    now = Date.parse('2026-10-09T01:00:00Z');
+    await runner.runOnce();
+    const escalations = (await listOutbox(ds.manager, { purpose: 'escalation' }, [{ field: 'id', order: 'asc' }]))
+      .items;
+    expect(escalations.map((i) => [i.recipientAddress, i.subject])).toEqual([
+      ['zhao@sjj.yeji.gov.cn', '【逾期督办】智慧教育平台：限期整改 已逾期 1 个工作日'],
+      ['zhao@sjj.yeji.gov.cn', '【逾期督办】校园安防系统：初步验收后1个月内申请竣工验收 已逾期 1 个工作日'],
+      ['zhao@sjj.yeji.gov.cn', '【逾期督办】在线办事大厅：验收上线后6个月内报送绩效自评报告 已逾期 2 个工作日'],
+    ]);
+    expect(escalations[0]!.bodyText).toContain('建设单位：区教育局');
   });
 });
