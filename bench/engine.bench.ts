@@ -1,0 +1,352 @@
+/**
+ * Engine benchmark (`npm run bench:engine`): a 3-service-task process driven end to end by the
+ * official SDK's REST job workers over HTTP against the embedded engine (its own process, SQLite),
+ * the same model on bpmn-engine (in-process, no persistence) as the baseline, then memory with many
+ * instances waiting at a user task and the time from restart to serving with them.
+ *
+ * Env: BENCH_INSTANCES (10000), BENCH_WAITING (100000), BENCH_IN_FLIGHT (100),
+ * BENCH_WORKERS_PER_TYPE (4), BENCH_ENGINE_NODE_ARGS (e.g. --cpu-prof for the engine process).
+ *
+ * Job latency is "activatable → completed" seen from the client: a job becomes activatable in the
+ * command that creates it (the instance creation for the first task, the completion of the previous
+ * job for the others), so the clock starts at that command's acknowledgement (or at its sending,
+ * if the job reached a worker before the acknowledgement did) and stops at the completion's
+ * acknowledgement.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { BpmnModdle } from 'bpmn-moddle';
+import { Engine } from 'bpmn-engine';
+import * as elements from 'bpmn-elements';
+import { default as serializer, TypeResolver } from 'moddle-context-serializer';
+import { createEngineClient, type EngineClient } from '../services/engine-client';
+
+const N = Number(process.env.BENCH_INSTANCES ?? 10_000);
+const WAITING = Number(process.env.BENCH_WAITING ?? 100_000);
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 100);
+const TYPES = ['bench-a', 'bench-b', 'bench-c'] as const;
+/** REST job workers per job type: each keeps one activation in flight, so several poll in parallel */
+const WORKERS_PER_TYPE = Number(process.env.BENCH_WORKERS_PER_TYPE ?? 4);
+
+const head = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:modeler="http://camunda.org/schema/modeler/1.0" id="Defs" targetNamespace="http://bpmn.io/schema/bpmn" modeler:executionPlatform="Camunda Cloud" modeler:executionPlatformVersion="8.8.0">`;
+const chain = (task: (type: string, i: number) => string) => `
+    <bpmn:startEvent id="Start"><bpmn:outgoing>F0</bpmn:outgoing></bpmn:startEvent>
+    ${TYPES.map(task).join('\n    ')}
+    <bpmn:endEvent id="End"><bpmn:incoming>F3</bpmn:incoming></bpmn:endEvent>
+    ${[0, 1, 2, 3].map((i) => `<bpmn:sequenceFlow id="F${i}" sourceRef="${i === 0 ? 'Start' : `T${i - 1}`}" targetRef="${i === 3 ? 'End' : `T${i}`}" />`).join('\n    ')}`;
+const zeebeModel = `${head}
+  <bpmn:process id="bench-three-tasks" isExecutable="true">${chain(
+    (type, i) =>
+      `<bpmn:serviceTask id="T${i}"><bpmn:extensionElements><zeebe:taskDefinition type="${type}" /></bpmn:extensionElements><bpmn:incoming>F${i}</bpmn:incoming><bpmn:outgoing>F${i + 1}</bpmn:outgoing></bpmn:serviceTask>`,
+  )}
+  </bpmn:process>
+</bpmn:definitions>`;
+const waitModel = `${head}
+  <bpmn:process id="bench-wait" isExecutable="true">
+    <bpmn:startEvent id="Start"><bpmn:outgoing>F0</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:userTask id="Wait"><bpmn:extensionElements><zeebe:userTask /></bpmn:extensionElements><bpmn:incoming>F0</bpmn:incoming><bpmn:outgoing>F1</bpmn:outgoing></bpmn:userTask>
+    <bpmn:endEvent id="End"><bpmn:incoming>F1</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="F0" sourceRef="Start" targetRef="Wait" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Wait" targetRef="End" />
+  </bpmn:process>
+</bpmn:definitions>`;
+const baselineModel = `${head}
+  <bpmn:process id="bench-three-tasks" isExecutable="true">${chain(
+    (_type, i) =>
+      `<bpmn:serviceTask id="T${i}" implementation="\${environment.services.work}"><bpmn:incoming>F${i}</bpmn:incoming><bpmn:outgoing>F${i + 1}</bpmn:outgoing></bpmn:serviceTask>`,
+  )}
+  </bpmn:process>
+</bpmn:definitions>`;
+
+const progress = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+// ---------------------------------------------------------------- engine process
+interface Child {
+  proc: ChildProcess;
+  restAddress: string;
+}
+
+async function startChild(dbUrl: string): Promise<Child> {
+  const nodeArgs = (process.env.BENCH_ENGINE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(__dirname, 'engine-child.ts')], {
+    env: { ...process.env, BENCH_DB_URL: dbUrl, LOG_LEVEL: 'silent' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = readline.createInterface({ input: proc.stdout! });
+  const restAddress = await new Promise<string>((resolve, reject) => {
+    proc.once('exit', (code) => reject(new Error(`engine process exited with ${code}`)));
+    lines.on('line', (line) => {
+      if (line.startsWith('READY ')) resolve(line.slice(6).trim());
+    });
+  });
+  return { proc, restAddress };
+}
+
+async function stopChild(c: Child): Promise<void> {
+  const exited = new Promise((r) => c.proc.once('exit', r));
+  c.proc.kill('SIGTERM');
+  await exited;
+}
+
+function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+/** user + system CPU time of a process in ms (Linux /proc) */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / 100;
+}
+
+function client(restAddress: string): EngineClient {
+  const c = createEngineClient({ restAddress, validation: 'none', logLevel: 'error' });
+  c.configure({ log: { level: 'error' } });
+  return c;
+}
+
+async function deploy(c: EngineClient, name: string, xml: string) {
+  await c.createDeployment({ resources: [new File([xml], name)] } as never);
+}
+
+// ---------------------------------------------------------------- throughput through the SDK
+async function throughput(c: EngineClient) {
+  interface Track {
+    /** when the command that made the next job activatable was sent / acknowledged */
+    sent: number;
+    acked: number;
+    /** the job reached a worker before that acknowledgement */
+    early: boolean;
+  }
+  const tracks = new Map<string, Track>();
+  const latencies: number[] = [];
+  let started = 0;
+  let finished = 0;
+  let done!: () => void;
+  const allDone = new Promise<void>((r) => (done = r));
+
+  const startOne = async () => {
+    started++;
+    const sent = performance.now();
+    const r = await c.createProcessInstance({ processDefinitionId: 'bench-three-tasks' } as never);
+    const key = String(r.processInstanceKey);
+    const t = tracks.get(key);
+    if (t) t.acked = performance.now();
+    else tracks.set(key, { sent, acked: performance.now(), early: false });
+  };
+
+  for (const [i, type] of TYPES.entries())
+    for (let w = 0; w < WORKERS_PER_TYPE; w++) {
+      c.createJobWorker({
+        jobType: type,
+        workerName: `${type}-${w}`,
+        maxParallelJobs: Math.ceil(IN_FLIGHT / WORKERS_PER_TYPE),
+        jobTimeoutMs: 60_000,
+        pollTimeoutMs: 10_000,
+        validateSchemas: false,
+        jobHandler: async (job) => {
+          const key = String(job.processInstanceKey);
+          let t = tracks.get(key);
+          if (!t) {
+            // the creation is still unacknowledged: its sending is the best lower bound we have
+            t = { sent: performance.now(), acked: Number.NaN, early: true };
+            tracks.set(key, t);
+          }
+          const sent = performance.now();
+          const receipt = await job.complete();
+          const now = performance.now();
+          const from = Number.isNaN(t.acked) || t.early ? t.sent : t.acked;
+          latencies.push(now - from);
+          tracks.set(key, { sent, acked: now, early: false });
+          if (i === TYPES.length - 1) {
+            tracks.delete(key);
+            finished++;
+            if (finished === N) done();
+            else if (started < N) void startOne();
+          }
+          return receipt;
+        },
+      });
+    }
+
+  const t0 = performance.now();
+  const ticker = setInterval(() => progress(`throughput: ${finished}/${N} instances completed`), 2000);
+  for (let i = 0; i < Math.min(IN_FLIGHT, N); i++) void startOne();
+  await allDone;
+  const seconds = (performance.now() - t0) / 1000;
+  clearInterval(ticker);
+  c.stopAllWorkers();
+  latencies.sort((a, b) => a - b);
+  return {
+    instancesPerS: N / seconds,
+    jobsPerS: (N * TYPES.length) / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    seconds,
+  };
+}
+
+// ---------------------------------------------------------------- baseline: bpmn-engine in-process
+async function baseline() {
+  const moddle = new BpmnModdle();
+  const parsed = await moddle.fromXML(baselineModel);
+  const sourceContext = serializer(parsed, TypeResolver(elements));
+  const services = { work: (_scope: unknown, cb: (err?: Error) => void) => setImmediate(cb) };
+  let started = 0;
+  let finished = 0;
+  let done!: () => void;
+  const allDone = new Promise<void>((r) => (done = r));
+  const runOne = () => {
+    started++;
+    const engine = new Engine({ name: `b${started}`, sourceContext, services });
+    engine.once('end', () => {
+      finished++;
+      if (finished === N) done();
+      else if (started < N) runOne();
+    });
+    engine.once('error', (err: Error) => {
+      throw err;
+    });
+    void engine.execute();
+  };
+  const t0 = performance.now();
+  const ticker = setInterval(() => progress(`baseline: ${finished}/${N} instances completed`), 2000);
+  for (let i = 0; i < Math.min(IN_FLIGHT, N); i++) runOne();
+  await allDone;
+  clearInterval(ticker);
+  const seconds = (performance.now() - t0) / 1000;
+  return { jobsPerS: (N * TYPES.length) / seconds, instancesPerS: N / seconds };
+}
+
+// ---------------------------------------------------------------- waiting instances
+async function park(c: EngineClient, count: number) {
+  let created = 0;
+  let next = 0;
+  const t0 = performance.now();
+  const ticker = setInterval(() => progress(`waiting: ${created}/${count} instances parked at a user task`), 5000);
+  const lane = async () => {
+    while (next < count) {
+      next++;
+      await c.createProcessInstance({ processDefinitionId: 'bench-wait' } as never);
+      created++;
+    }
+  };
+  await Promise.all(Array.from({ length: 200 }, lane));
+  clearInterval(ticker);
+  return { seconds: (performance.now() - t0) / 1000 };
+}
+
+async function timeToServe(dbUrl: string): Promise<{ child: Child; seconds: number }> {
+  const t0 = performance.now();
+  const child = await startChild(dbUrl);
+  for (;;) {
+    try {
+      const res = await fetch(`${child.restAddress}/v2/topology`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    await sleep(10);
+  }
+  return { child, seconds: (performance.now() - t0) / 1000 };
+}
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-bench-'));
+  const dbUrl = `sqlite:${path.join(dir, 'engine.sqlite')}`;
+  progress(
+    `database ${dbUrl}; ${N} instances, ${IN_FLIGHT} in flight, ${WAITING} waiting; ${os.cpus().length} CPUs, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
+  let child = await startChild(dbUrl);
+  try {
+    let c = client(child.restAddress);
+    await deploy(c, 'bench-three-tasks.bpmn', zeebeModel);
+    await deploy(c, 'bench-wait.bpmn', waitModel);
+
+    progress('phase 1/4: SDK job workers against the engine');
+    const cpu0 = { engine: cpuMs(child.proc.pid!), bench: process.cpuUsage() };
+    const ours = await throughput(c);
+    const bu = process.cpuUsage(cpu0.bench);
+    const engineCpuPerJob = (cpuMs(child.proc.pid!) - cpu0.engine) / (N * TYPES.length);
+    const clientCpuPerJob = (bu.user + bu.system) / 1000 / (N * TYPES.length);
+    progress(`phase 2/4: baseline bpmn-engine (in-process, no persistence)`);
+    const base = await baseline();
+
+    progress(`phase 3/4: parking ${WAITING} instances at a user task`);
+    const parked = await park(c, WAITING);
+    await sleep(2000);
+    const rssWaiting = rssMb(child.proc.pid!);
+
+    progress('phase 4/4: restart with the waiting instances');
+    await stopChild(child);
+    const restarted = await timeToServe(dbUrl);
+    child = restarted.child;
+    c = client(child.restAddress);
+    const stillWaiting = await c.searchUserTasks(
+      { filter: { state: 'CREATED' }, page: { limit: 1 } } as never,
+      {
+        consistency: { waitUpToMs: 0 },
+      } as never,
+    );
+    await sleep(1000);
+    const rssAfterRestart = rssMb(child.proc.pid!);
+
+    const rows: [string, string][] = [
+      ['instances (3 service tasks)', String(N)],
+      ['in flight', String(IN_FLIGHT)],
+      ['REST job workers per type', String(WORKERS_PER_TYPE)],
+      ['engine: instances/s', ours.instancesPerS.toFixed(1)],
+      ['engine: jobs/s', ours.jobsPerS.toFixed(1)],
+      ['engine: job latency p50 (ms)', ours.p50.toFixed(1)],
+      ['engine: job latency p99 (ms)', ours.p99.toFixed(1)],
+      ['engine process CPU per job (ms)', engineCpuPerJob.toFixed(2)],
+      ['SDK workers (bench process) CPU per job (ms)', clientCpuPerJob.toFixed(2)],
+      ['baseline bpmn-engine: jobs/s', base.jobsPerS.toFixed(1)],
+      ['ratio engine / baseline', (ours.jobsPerS / base.jobsPerS).toFixed(2)],
+      [`parking ${WAITING} instances (s)`, parked.seconds.toFixed(1)],
+      [`engine RSS with ${WAITING} waiting (MB)`, rssWaiting.toFixed(0)],
+      ['restart → /v2/topology answers (s)', restarted.seconds.toFixed(2)],
+      ['engine RSS after restart (MB)', rssAfterRestart.toFixed(0)],
+      ['user tasks waiting after restart', String(stillWaiting.page?.totalItems ?? '?')],
+      ['machine load average (1 min) at the end', os.loadavg()[0]!.toFixed(1)],
+    ];
+    const w = Math.max(...rows.map(([k]) => k.length));
+    console.log(`\n${'metric'.padEnd(w)} | value\n${'-'.repeat(w)}-|-${'-'.repeat(12)}`);
+    for (const [k, v] of rows) console.log(`${k.padEnd(w)} | ${v}`);
+    console.log('');
+    console.log(`jobs_per_s=${ours.jobsPerS.toFixed(1)}`);
+    console.log(`instances_per_s=${ours.instancesPerS.toFixed(1)}`);
+    console.log(`baseline_jobs_per_s=${base.jobsPerS.toFixed(1)}`);
+    console.log(`ratio_vs_baseline=${(ours.jobsPerS / base.jobsPerS).toFixed(2)}`);
+    console.log(`p50_job_latency_ms=${ours.p50.toFixed(1)}`);
+    console.log(`p99_job_latency_ms=${ours.p99.toFixed(1)}`);
+    console.log(`rss_mb_100k_waiting=${rssWaiting.toFixed(0)}`);
+    console.log(`restart_ready_s=${restarted.seconds.toFixed(2)}`);
+  } finally {
+    await stopChild(child).catch(() => undefined);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
