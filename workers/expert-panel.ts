@@ -16,7 +16,7 @@ import {
 } from '../services/domain/entities';
 import type { WorkerDeps } from './deps';
 import { complete, defineWorker, type JobInfo } from './framework';
-import { loadProject, projectIdSchema, recordEvent, setStage } from './support';
+import { loadProject, projectIdSchema, onceAudited, recordEvent, setStage } from './support';
 
 export const expertPanelInput = z.object({ projectId: projectIdSchema });
 export const expertPanelOutput = z.object({
@@ -103,7 +103,7 @@ export function createExpertPanelWorker(deps: WorkerDeps) {
     input: expertPanelInput,
     output: expertPanelOutput,
     async handle(ctx) {
-      return complete(await ctx.once((m) => draw(m, ctx.job, ctx.variables.projectId)));
+      return complete(await onceAudited(ctx, deps.dataSource, (m) => draw(m, ctx.job, ctx.variables.projectId)));
     },
   });
 }

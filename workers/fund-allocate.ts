@@ -9,7 +9,7 @@ import { ProjectEntity } from '../services/domain/entities';
 import type { WorkerDeps } from './deps';
 import { complete, defineWorker } from './framework';
 import { planItemSchema } from './plan-compile';
-import { moneyToNumber, recordEvent } from './support';
+import { moneyToNumber, onceAudited, recordEvent } from './support';
 
 export const fundAllocateInput = z.object({
   planYear: z.number().int().min(2000).max(2100),
@@ -27,7 +27,7 @@ export function createFundAllocateWorker(deps: WorkerDeps) {
     }),
     async handle(ctx) {
       const v = ctx.variables;
-      const out = await ctx.once(async (m) => {
+      const out = await onceAudited(ctx, deps.dataSource, async (m) => {
         const items = v.planItems.filter((i) => i.included === 'yes' && /^\d+$/.test(i.projectId));
         const projects = new Map(
           (await m.getRepository(ProjectEntity).findBy({ id: In(items.map((i) => Number(i.projectId))) })).map((p) => [

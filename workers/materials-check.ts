@@ -19,7 +19,7 @@ import {
 import { MATERIAL_NAMES } from '../services/domain/project-service';
 import type { WorkerDeps } from './deps';
 import { complete, defineWorker, type JobInfo } from './framework';
-import { earlierEffects, loadProject, projectIdSchema, recordEvent, todayIn } from './support';
+import { earlierEffects, loadProject, projectIdSchema, onceAudited, recordEvent, todayIn } from './support';
 
 /** R16 / R24: each must be ticked on 附件1, else the project is in principle not approved. */
 export const R24_ITEMS = {
@@ -206,7 +206,7 @@ export function createMaterialsCheckWorker(deps: WorkerDeps) {
     input: materialsInput,
     output: materialsOutput,
     async handle(ctx) {
-      const { result } = await ctx.once((m) => check(m, ctx.job, ctx.variables));
+      const { result } = await onceAudited(ctx, deps.dataSource, (m) => check(m, ctx.job, ctx.variables));
       return complete(result);
     },
   });

@@ -10,7 +10,16 @@ import { checkLedgerEntry, ledgerBalance } from '../services/domain/ledger';
 import { fromCents, toCents } from '../services/domain/money';
 import type { WorkerDeps } from './deps';
 import { bpmnError, complete, defineWorker } from './framework';
-import { amount, loadProject, moneyToNumber, projectIdSchema, recordEvent, todayIn, toMoney } from './support';
+import {
+  amount,
+  loadProject,
+  moneyToNumber,
+  projectIdSchema,
+  onceAudited,
+  recordEvent,
+  todayIn,
+  toMoney,
+} from './support';
 
 export const PAYMENT_EXCEEDS_APPROVED = 'ERR_PAYMENT_EXCEEDS_APPROVED';
 
@@ -41,7 +50,7 @@ export function createPaymentWorker(deps: WorkerDeps) {
     async handle(ctx) {
       const v = ctx.variables;
       // the decision and the booking happen together, once: a redelivery gets the same answer
-      const result = await ctx.once(async (m): Promise<PaymentResult> => {
+      const result = await onceAudited(ctx, deps.dataSource, async (m): Promise<PaymentResult> => {
         const project = await loadProject(m, v.projectId);
         // the registered approved amount (R21) rules; the process variable only when none is registered
         const approved =

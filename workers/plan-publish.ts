@@ -8,7 +8,7 @@ import { ProjectEntity } from '../services/domain/entities';
 import type { WorkerDeps } from './deps';
 import { complete, defineWorker } from './framework';
 import { planItemSchema } from './plan-compile';
-import { recordEvent } from './support';
+import { onceAudited, recordEvent } from './support';
 
 export const planPublishInput = z.object({
   planYear: z.number().int().min(2000).max(2100),
@@ -28,7 +28,7 @@ export function createPlanPublishWorker(deps: WorkerDeps) {
       const items = v.planItems.filter((i) => (seen.has(i.projectId) ? false : (seen.add(i.projectId), true)));
       const included = items.filter((i) => i.included === 'yes').map((i) => i.projectId);
       const excluded = items.filter((i) => i.included === 'no').map((i) => i.projectId);
-      await ctx.once(async (m) => {
+      await onceAudited(ctx, deps.dataSource, async (m) => {
         const ids = included.filter((id) => /^\d+$/.test(id)).map(Number);
         if (ids.length)
           await m

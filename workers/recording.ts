@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { Project } from '../services/domain/entities';
 import type { WorkerDeps } from './deps';
 import { complete, defineWorker, type JobInfo, type WorkerDefinition } from './framework';
-import { loadProject, recordEvent, todayIn } from './support';
+import { loadProject, onceAudited, recordEvent, todayIn } from './support';
 
 export interface EffectContext<V> {
   m: EntityManager;
@@ -37,7 +37,7 @@ export function projectEffectWorker<I extends z.ZodType<{ projectId: string }>, 
     input: def.input,
     output: def.output,
     async handle(ctx) {
-      const out = await ctx.once(async (m) => {
+      const out = await onceAudited(ctx, deps.dataSource, async (m) => {
         const project = await loadProject(m, ctx.variables.projectId);
         const now = deps.clock();
         const result = await def.apply({ m, project, v: ctx.variables, job: ctx.job, now, today: todayIn(deps.clock) });

@@ -17,7 +17,7 @@ import {
 } from '../services/domain/entities';
 import type { WorkerConfig, WorkerDeps } from './deps';
 import { complete, defineWorker, type JobInfo } from './framework';
-import { amount, findProject, projectIdSchema, recordEvent } from './support';
+import { amount, findProject, projectIdSchema, onceAudited, recordEvent } from './support';
 
 export const REVIEW_CRITERIA = ['planning', 'sharing', 'feasibility', 'budget', 'crypto'] as const;
 export type ReviewCriterion = (typeof REVIEW_CRITERIA)[number];
@@ -190,7 +190,7 @@ export function createReviewAggregateWorker(deps: WorkerDeps) {
     input: reviewInput,
     output: reviewOutput,
     async handle(ctx) {
-      return complete(await ctx.once((m) => persist(m, ctx.job, ctx.variables)));
+      return complete(await onceAudited(ctx, deps.dataSource, (m) => persist(m, ctx.job, ctx.variables)));
     },
   });
 }

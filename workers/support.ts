@@ -8,7 +8,7 @@ import { AuditLog } from '../services/audit/audit-log';
 import { chinaDate, isIsoDate, type IsoDate } from '../services/calendar';
 import { ProjectEntity, type Project, type ProjectStage } from '../services/domain/entities';
 import { fromCents, toCents, type Money } from '../services/domain/money';
-import type { JobInfo } from './framework';
+import type { JobContext, JobInfo } from './framework';
 
 /** Who acts in the audit trail when a worker records something. */
 export const WORKER_ACTOR = 'system:workers';
@@ -52,9 +52,14 @@ function auditLogOf(ds: DataSource): AuditLog {
   return log;
 }
 
+type PendingEvent = { target: string; detail: Record<string, unknown>; action: string };
+const pendingByManager = new WeakMap<EntityManager, PendingEvent[]>();
+
 /**
  * Records a worker's business event (R25: true, traceable information) in the SM3-chained audit
- * log, in the caller's transaction: action `process.<job type>`, target `project:<id>`.
+ * log: action `process.<job type>`, target `project:<id>`. Inside `onceAudited` the row is written
+ * right after the effect's transaction commits: each chain link reads the last committed hash, so
+ * rows appended inside concurrent MySQL transactions would fork the chain.
  */
 export async function recordEvent(
   ds: DataSource,
@@ -63,15 +68,38 @@ export async function recordEvent(
   target: string,
   detail: Record<string, unknown>,
 ): Promise<void> {
-  await auditLogOf(ds).record(
-    {
-      actor: WORKER_ACTOR,
-      action: `process.${job.type.replace(/^egov\./, '')}`,
-      target,
-      detail: { ...detail, processInstanceKey: job.processInstanceKey, elementId: job.elementId },
-    },
-    m,
-  );
+  const event: PendingEvent = {
+    action: `process.${job.type.replace(/^egov\./, '')}`,
+    target,
+    detail: { ...detail, processInstanceKey: job.processInstanceKey, elementId: job.elementId },
+  };
+  const pending = pendingByManager.get(m);
+  if (pending) pending.push(event);
+  else await auditLogOf(ds).record({ actor: WORKER_ACTOR, ...event }, m);
+}
+
+/**
+ * `ctx.once` with the audit events of the effect written after its commit — only when the effect
+ * ran (a redelivered job records nothing). A crash between the commit and the audit write loses
+ * the audit row, not the effect: its outputs stay in worker_effect.
+ */
+export async function onceAudited<T>(
+  ctx: Pick<JobContext<unknown>, 'once'>,
+  ds: DataSource,
+  effect: (m: EntityManager) => Promise<T>,
+): Promise<T> {
+  const pending: PendingEvent[] = [];
+  const out = await ctx.once(async (m) => {
+    pending.length = 0; // a retried transaction starts over
+    pendingByManager.set(m, pending);
+    try {
+      return await effect(m);
+    } finally {
+      pendingByManager.delete(m);
+    }
+  });
+  for (const e of pending) await auditLogOf(ds).record({ actor: WORKER_ACTOR, ...e });
+  return out;
 }
 
 /** Stored outputs of earlier side effects of a job type for one process instance, oldest first. */

@@ -90,11 +90,11 @@ export async function addUser(
   roles: Role[],
   over: { username?: string; email?: string | null; disabled?: boolean } = {},
 ): Promise<number> {
-  userSeq += 1;
-  const username = over.username ?? `u${userSeq}.${orgCode.toLowerCase()}`;
+  const seq = ++userSeq;
+  const username = over.username ?? `u${seq}.${orgCode.toLowerCase()}`;
   const res = await env.ds.getRepository(UserEntity).insert({
     username,
-    displayName: `测试用户${userSeq}`,
+    displayName: `测试用户${seq}`,
     email: over.email === undefined ? `${username}@yeji.gov.cn` : over.email,
     phone: null,
     orgId: await env.orgId(orgCode),
@@ -164,13 +164,13 @@ export async function addProject(
     processInstanceKey?: string | null;
   } = {},
 ): Promise<Project> {
-  projectSeq += 1;
+  const seq = ++projectSeq;
   const orgId = await env.orgId(over.orgCode ?? 'JYJ');
   const creator = await addUser(env, over.orgCode ?? 'JYJ', ['staff']);
   const data = applicationData({ ...(over.name ? { projectName: over.name } : {}), ...(over.data ?? {}) });
   const total = over.totalInvestment ?? '120.00';
   const res = await env.ds.getRepository(ProjectEntity).insert({
-    code: `YJT-${process.pid}-${projectSeq}`,
+    code: `YJT-${process.pid}-${seq}`,
     name: String(data.projectName),
     category: 'application-system',
     kind: 'new',
@@ -188,7 +188,7 @@ export async function addProject(
     departmentBudget: false,
     stage: over.stage ?? 'submitted',
     planYear: over.planYear ?? 2027,
-    processInstanceKey: over.processInstanceKey === undefined ? `22517998136${projectSeq}` : over.processInstanceKey,
+    processInstanceKey: over.processInstanceKey === undefined ? `22517998136${seq}` : over.processInstanceKey,
     currentVersion: 1,
     createdBy: creator,
     createdAt: '2026-09-01T00:00:00.000Z',
@@ -207,7 +207,7 @@ export async function addProject(
       projectId: id,
       kind,
       originalName: `${kind}.pdf`,
-      storedName: `${id}-${i}-${kind}-${projectSeq}`,
+      storedName: `${id}-${i}-${kind}-${seq}`,
       mediaType: 'application/pdf',
       size: 1024,
       sm3: 'a'.repeat(64),

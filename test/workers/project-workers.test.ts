@@ -670,6 +670,17 @@ describe('evaluation, audit, archive, reports, sub-projects', () => {
     expect(await new AuditLog(env.ds).verify()).toBeNull();
   });
 
+  it('should keep the audit chain intact when jobs run concurrently (rows written after commit)', async () => {
+    const projects = await Promise.all([1, 2, 3, 4, 5, 6].map(() => addProject(env, { stage: 'implementation' })));
+    const actions = await Promise.all(
+      projects.map((p, i) =>
+        run(env, w(createAuditRecordWorker), { projectId: pid(p), auditReportNo: `叶审〔2026〕${i + 10}号` }),
+      ),
+    );
+    expect(actions.every((a) => a.action === 'complete')).toBe(true);
+    expect(await new AuditLog(env.ds).verify()).toBeNull();
+  });
+
   it('egov.progress-report-record: lastReportedQuarter and on-time flag (R15)', async () => {
     const p = await addProject(env, { stage: 'implementation' });
     expect(
