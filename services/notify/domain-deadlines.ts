@@ -89,11 +89,13 @@ export function domainDeadlines(
       `${PROJECT_SELECT} WHERE p.stage IN (${CONSTRUCTION_STAGES.map(() => '?').join(', ')}) ORDER BY p.id`,
       CONSTRUCTION_STAGES,
     )) as ProjectRow[];
-    const windows = [today, nextQuarterStart(quarterOf(today))]
-      .map((d) => onCalendar(() => calendar.quarterReportWindow(d)))
-      .filter((w): w is NonNullable<typeof w> => w !== null);
+    let windows: ReturnType<WorkingDayCalendar['quarterReportWindow']>[] | undefined;
     for (const p of building) {
       if (!projectRequiresProgressReports({ startMonth: p.start_month, endMonth: p.end_month })) continue;
+      // computed once, and only when a project owes reports (a missing year is then worth an error)
+      windows ??= [today, nextQuarterStart(quarterOf(today))]
+        .map((d) => onCalendar(() => calendar.quarterReportWindow(d)))
+        .filter((w): w is NonNullable<typeof w> => w !== null);
       const quarters = new Set(quartersOf(p.start_month, p.end_month));
       const filed = new Set(
         (

@@ -7,6 +7,7 @@ import { startNotifications } from '../../services/notify';
 import { Identity1764100000000 } from '../../services/domain/migrations/1764100000000-Identity';
 import { Projects1764100001000 } from '../../services/domain/migrations/1764100001000-Projects';
 import { Oversight1764100002000 } from '../../services/domain/migrations/1764100002000-Oversight';
+import { Lifecycle1764100003000 } from '../../services/domain/migrations/1764100003000-Lifecycle';
 import { MailOutbox1764300000000 } from '../../services/notify/migrations/1764300000000-MailOutbox';
 import { enqueueMail, listOutbox } from '../../services/notify/outbox';
 import { createTestDatabase, type TestDatabase } from '../support/db';
@@ -21,7 +22,13 @@ describe('startNotifications (what bootstrap starts)', () => {
     db = await createTestDatabase('wiring');
     ds = await openDatabase({
       url: db.url,
-      migrations: [Identity1764100000000, Projects1764100001000, Oversight1764100002000, MailOutbox1764300000000],
+      migrations: [
+        Identity1764100000000,
+        Projects1764100001000,
+        Oversight1764100002000,
+        Lifecycle1764100003000,
+        MailOutbox1764300000000,
+      ],
     });
     smtp = await startSmtpServer();
   });
@@ -74,7 +81,7 @@ describe('startNotifications (what bootstrap starts)', () => {
     const { n } = start({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), MAIL_DISPATCH_INTERVAL_MS: '100' });
     try {
       expect(n.dispatcher).toBeDefined();
-      for (let i = 0; i < 100 && smtp.received.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 300 && smtp.received.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
       expect(smtp.received.map((r) => r.envelopeTo)).toEqual([['wang@jyj.yeji.gov.cn']]);
       expect((await listOutbox(ds.manager, { status: 'sent' })).totalItems).toBe(1);
     } finally {
