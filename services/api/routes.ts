@@ -38,6 +38,15 @@ const SUPERVISORS: Access = {
 const GOVERNMENT: Access = { roles: ['staff', 'manager'], orgCodes: ['government'] };
 /** R22.2: the data bureau and the trading center organise the final acceptance */
 const ACCEPTANCE_PANEL: Access = { roles: ['staff', 'manager'], orgCodes: ['data-bureau', 'trading-center'] };
+/** R14: the public resource trading center runs tendering and records awards */
+const TRADING_CENTER: Access = { roles: ['staff', 'manager'], orgCodes: ['trading-center'] };
+/** R12, R13: network-security inspection and cryptography review */
+const CHECKERS: Access = { roles: ['staff', 'manager'], orgCodes: ['cyberspace-office', 'crypto-bureau'] };
+/** R29: bodies that use post-evaluations for next year's budget, and the audit bureau */
+const BUDGET_READERS: Access = {
+  roles: ['staff', 'manager', 'auditor'],
+  orgCodes: ['data-bureau', 'finance', 'drc', 'audit'],
+};
 const ADMIN: Access = { roles: ['admin'], orgTypes: ['bureau'] };
 const ADMIN_OR_AUDITOR: Access = { roles: ['admin', 'auditor'], orgTypes: ['bureau'] };
 const EXPERT: Access = { roles: ['expert'], orgTypes: ['expert'] };
@@ -725,6 +734,179 @@ export const routes: AnyRoute[] = [
     handler: async ({ resource, services }) => services.lifecycle.statutoryStatus(resource!.id),
   }),
 
+  // ---- delivery: procurement (R14), contracts (R11), designated units (R18), checks (R12, R13), post-evaluation (R29)
+  route({
+    id: 'procurements.list',
+    method: 'get',
+    path: '/projects/:id/procurements',
+    summary: '政府采购记录（R14）',
+    tag: 'delivery',
+    access: PROJECT_READERS,
+    scope: 'own-department',
+    resource: 'project',
+    handler: async ({ resource, services }) => services.delivery.procurements(resource!.id),
+  }),
+  route({
+    id: 'procurements.create',
+    method: 'post',
+    path: '/projects/:id/procurements',
+    summary: '登记采购（方式、公告日期；单一来源须说明理由）',
+    tag: 'delivery',
+    access: DEPARTMENT,
+    scope: 'own-department',
+    resource: 'project',
+    body: s.procurementBody,
+    successStatus: 201,
+    handler: async ({ resource, principal, body, services }) =>
+      services.delivery.recordProcurement(resource!.id, principal.id, body),
+  }),
+  route({
+    id: 'procurements.award',
+    method: 'post',
+    path: '/projects/:id/procurements/:procurementId/award',
+    summary: '登记中标结果（不超过批复金额，R19.1）',
+    tag: 'delivery',
+    access: TRADING_CENTER,
+    scope: 'bureau-wide',
+    resource: 'project',
+    body: s.awardBody,
+    handler: async ({ resource, params, body, services }) =>
+      services.delivery.award(resource!.id, s.idParam.parse(params.procurementId), body),
+  }),
+  route({
+    id: 'contracts.list',
+    method: 'get',
+    path: '/projects/:id/contracts',
+    summary: '合同及合同累计金额',
+    tag: 'delivery',
+    access: PROJECT_READERS,
+    scope: 'own-department',
+    resource: 'project',
+    handler: async ({ resource, services }) => services.delivery.contracts(resource!.id),
+  }),
+  route({
+    id: 'contracts.create',
+    method: 'post',
+    path: '/projects/:id/contracts',
+    summary: '登记合同（累计不超过批复金额，R11、R19.1）',
+    tag: 'delivery',
+    access: DEPARTMENT,
+    scope: 'own-department',
+    resource: 'project',
+    body: s.contractBody,
+    successStatus: 201,
+    handler: async ({ resource, principal, body, services }) =>
+      services.delivery.recordContract(resource!.id, principal.id, body),
+  }),
+  route({
+    id: 'serviceUnits.list',
+    method: 'get',
+    path: '/service-units',
+    summary: '年度监理/等保测评/第三方测评单位（R18）',
+    tag: 'delivery',
+    access: DATA_BUREAU_READERS,
+    scope: 'bureau-wide',
+    query: s.unitListQuery,
+    handler: async ({ query, services }) => services.delivery.units(query.year),
+  }),
+  route({
+    id: 'serviceUnits.create',
+    method: 'post',
+    path: '/service-units',
+    summary: '登记年度采购确定的服务单位（R18）',
+    tag: 'delivery',
+    access: DATA_BUREAU,
+    scope: 'bureau-wide',
+    body: s.serviceUnitBody,
+    successStatus: 201,
+    handler: async ({ body, services }) => services.delivery.createUnit(body),
+  }),
+  route({
+    id: 'designations.list',
+    method: 'get',
+    path: '/projects/:id/designations',
+    summary: '项目的监理/等保/测评单位（R18）',
+    tag: 'delivery',
+    access: PROJECT_READERS,
+    scope: 'own-department',
+    resource: 'project',
+    handler: async ({ resource, services }) => services.delivery.designations(resource!.id),
+  }),
+  route({
+    id: 'designations.set',
+    method: 'put',
+    path: '/projects/:id/designations',
+    summary: '为项目指定本年度监理/等保/测评单位（R18）',
+    tag: 'delivery',
+    access: DATA_BUREAU,
+    scope: 'bureau-wide',
+    resource: 'project',
+    body: s.designationBody,
+    handler: async ({ resource, principal, body, services }) =>
+      services.delivery.designate(resource!.id, principal.id, body),
+  }),
+  route({
+    id: 'checks.list',
+    method: 'get',
+    path: '/projects/:id/compliance-checks',
+    summary: '网络安全检查（R12）与密码应用审查（R13）结果',
+    tag: 'delivery',
+    access: PROJECT_READERS,
+    scope: 'own-department',
+    resource: 'project',
+    handler: async ({ resource, services }) => services.delivery.checks(resource!.id),
+  }),
+  route({
+    id: 'checks.record',
+    method: 'post',
+    path: '/projects/:id/compliance-checks',
+    summary: '登记网络安全检查（网信办）或密码应用审查（机要局）结果',
+    tag: 'delivery',
+    access: CHECKERS,
+    scope: 'bureau-wide',
+    resource: 'project',
+    body: s.complianceCheckBody,
+    successStatus: 201,
+    handler: async ({ resource, principal, body, services }) =>
+      services.delivery.recordCheck(resource!.id, { id: principal.orgId, code: principal.orgCode }, principal.id, body),
+  }),
+  route({
+    id: 'postEvaluation.get',
+    method: 'get',
+    path: '/projects/:id/post-evaluation',
+    summary: '项目后评价（R29）',
+    tag: 'delivery',
+    access: PROJECT_READERS,
+    scope: 'own-department',
+    resource: 'project',
+    handler: async ({ resource, services }) => (await services.delivery.postEvaluation(resource!.id)) ?? null,
+  }),
+  route({
+    id: 'postEvaluation.record',
+    method: 'post',
+    path: '/projects/:id/post-evaluation',
+    summary: '登记项目后评价及对下一年度资金的建议（R29）',
+    tag: 'delivery',
+    access: DATA_BUREAU,
+    scope: 'bureau-wide',
+    resource: 'project',
+    body: s.postEvaluationBody,
+    successStatus: 201,
+    handler: async ({ resource, principal, body, services }) =>
+      services.delivery.postEvaluate(resource!.id, principal.id, body),
+  }),
+  route({
+    id: 'postEvaluations.forBudget',
+    method: 'get',
+    path: '/post-evaluations',
+    summary: '某年度后评价结果汇总（下一年度预算依据，R29）',
+    tag: 'delivery',
+    access: BUDGET_READERS,
+    scope: 'bureau-wide',
+    query: s.yearQuery,
+    handler: async ({ query, services }) => services.delivery.postEvaluationsForBudget(query.year),
+  }),
+
   // ---- the manager's overview
   route({
     id: 'dashboard.overview',
@@ -778,6 +960,7 @@ export const routes: AnyRoute[] = [
       };
     },
   }),
+
 
   // ---- the API's own description
   route({

@@ -1,6 +1,13 @@
 /** Request and response schemas of the API (strict: unknown keys are rejected). */
 import { z } from 'zod';
-import { ATTACHMENT_KINDS, CHANGE_CASES, PROJECT_STAGES } from '../domain/entities';
+import {
+  ATTACHMENT_KINDS,
+  BUDGET_RECOMMENDATIONS,
+  CHANGE_CASES,
+  PROCUREMENT_METHODS,
+  PROJECT_STAGES,
+  UNIT_KINDS,
+} from '../domain/entities';
 import { acceptanceItemsSchema } from '../domain/lifecycle';
 import { moneySchema } from '../domain/money';
 import { ORG_TYPES, ROLES } from '../domain/organisations';
@@ -177,3 +184,49 @@ export const selfEvaluationBody = z.strictObject({
   effect: z.string().trim().min(1).max(4000).describe('运行效果'),
   problems: z.string().trim().min(1).max(4000).describe('存在的问题'),
 });
+
+export const procurementBody = z.strictObject({
+  method: z.enum(PROCUREMENT_METHODS).describe('采购方式'),
+  justification: z.string().trim().max(2000).optional().describe('采用该方式的理由（单一来源必填）'),
+  announcedOn: isoDate.describe('采购公告日期'),
+});
+
+export const awardBody = z.strictObject({
+  awardedOn: isoDate,
+  supplier: z.string().trim().min(1).max(200),
+  amount: moneySchema,
+});
+
+export const contractBody = z.strictObject({
+  procurementId: z.number().int().positive().optional(),
+  supplier: z.string().trim().min(1).max(200),
+  amount: moneySchema,
+  signedOn: isoDate,
+  acceptanceDue: isoDate.describe('合同约定验收日期（R22.3）'),
+});
+
+export const unitListQuery = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100).optional() });
+
+export const serviceUnitBody = z.strictObject({
+  year: z.number().int().min(2000).max(2100),
+  kind: z.enum(UNIT_KINDS),
+  name: z.string().trim().min(1).max(200),
+  contact: z.string().trim().max(120).optional(),
+});
+
+export const designationBody = z.strictObject({ kind: z.enum(UNIT_KINDS), unitId: z.number().int().positive() });
+
+export const complianceCheckBody = z.strictObject({
+  passed: z.boolean(),
+  findings: z.string().trim().max(4000).optional(),
+  checkedOn: isoDate,
+});
+
+export const postEvaluationBody = z.strictObject({
+  score: z.number().int().min(0).max(100),
+  conclusion: z.string().trim().min(1).max(4000),
+  recommendation: z.enum(BUDGET_RECOMMENDATIONS).describe('对下一年度投资和运维资金的建议（R29）'),
+  evaluatedOn: isoDate,
+});
+
+export const yearQuery = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100) });

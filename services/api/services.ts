@@ -8,6 +8,7 @@ import type { WorkingDayCalendar } from '../calendar';
 import { AuthService, DEFAULT_AUTH_POLICY, type AuthPolicy } from '../auth/auth-service';
 import { AttachmentService } from '../domain/attachments';
 import { DashboardService } from '../domain/dashboard';
+import { DeliveryService } from '../domain/delivery';
 import { IdentityService } from '../domain/identity-service';
 import { LedgerService } from '../domain/ledger';
 import { LifecycleService } from '../domain/lifecycle';
@@ -28,6 +29,7 @@ export interface ApiServices {
   rectifications: RectificationService;
   lifecycle: LifecycleService;
   dashboard: DashboardService;
+  delivery: DeliveryService;
   now: () => Date;
 }
 
@@ -60,6 +62,7 @@ export function createDomainServices(dataSource: DataSource, config: Config, opt
     rectifications: new RectificationService(dataSource, now),
     lifecycle,
     dashboard: new DashboardService(dataSource, projects, lifecycle),
+    delivery: new DeliveryService(dataSource, now),
     now,
   };
 }

@@ -656,6 +656,191 @@ export const DelayRequestEntity = new EntitySchema<DelayRequest>({
   },
 });
 
+// ---------------------------------------------------------------- delivery: procurement (R14), contracts (R11), units (R18), checks (R12, R13), post-evaluation (R29)
+
+export const PROCUREMENT_METHODS = [
+  'public-tender',
+  'invited-tender',
+  'competitive-negotiation',
+  'competitive-consultation',
+  'inquiry',
+  'single-source',
+] as const;
+export type ProcurementMethod = (typeof PROCUREMENT_METHODS)[number];
+
+export interface Procurement {
+  id: number;
+  projectId: number;
+  method: ProcurementMethod;
+  /** why this method (mandatory for single source) */
+  justification: string | null;
+  announcedOn: string;
+  awardedOn: string | null;
+  supplier: string | null;
+  amount: Money | null;
+  recordedBy: number;
+  recordedAt: string;
+}
+
+export const ProcurementEntity = new EntitySchema<Procurement>({
+  name: 'Procurement',
+  tableName: 'procurement',
+  columns: {
+    id,
+    projectId: int('project_id'),
+    method: str('method', 40) as never,
+    justification: text('justification'),
+    announcedOn: str('announced_on', 10),
+    awardedOn: str('awarded_on', 10, true),
+    supplier: str('supplier', 200, true),
+    amount: money('amount', true),
+    recordedBy: int('recorded_by'),
+    recordedAt: ts('recorded_at'),
+  },
+});
+
+export interface Contract {
+  id: number;
+  projectId: number;
+  procurementId: number | null;
+  supplier: string;
+  amount: Money;
+  signedOn: string;
+  /** contracted acceptance date (R22.3 delays are measured against it) */
+  acceptanceDue: string;
+  recordedBy: number;
+  recordedAt: string;
+}
+
+export const ContractEntity = new EntitySchema<Contract>({
+  name: 'Contract',
+  tableName: 'contract',
+  columns: {
+    id,
+    projectId: int('project_id'),
+    procurementId: int('procurement_id', true),
+    supplier: str('supplier', 200),
+    amount: money('amount'),
+    signedOn: str('signed_on', 10),
+    acceptanceDue: str('acceptance_due', 10),
+    recordedBy: int('recorded_by'),
+    recordedAt: ts('recorded_at'),
+  },
+});
+
+export const UNIT_KINDS = ['supervision', 'security-assessment', 'testing'] as const;
+export type UnitKind = (typeof UNIT_KINDS)[number];
+export const UNIT_KIND_NAMES: Record<UnitKind, string> = {
+  supervision: '监理单位',
+  'security-assessment': '等保测评单位',
+  testing: '第三方测评单位',
+};
+
+/** R18: units the data bureau procures each year. */
+export interface ServiceUnit {
+  id: number;
+  year: number;
+  kind: UnitKind;
+  name: string;
+  contact: string | null;
+}
+
+export const ServiceUnitEntity = new EntitySchema<ServiceUnit>({
+  name: 'ServiceUnit',
+  tableName: 'service_unit',
+  columns: {
+    id,
+    year: int('year'),
+    kind: str('kind', 30) as never,
+    name: str('name', 200),
+    contact: str('contact', 120, true),
+  },
+});
+
+export interface UnitDesignation {
+  id: number;
+  projectId: number;
+  kind: UnitKind;
+  unitId: number;
+  designatedBy: number;
+  designatedAt: string;
+}
+
+export const UnitDesignationEntity = new EntitySchema<UnitDesignation>({
+  name: 'UnitDesignation',
+  tableName: 'unit_designation',
+  columns: {
+    id,
+    projectId: int('project_id'),
+    kind: str('kind', 30) as never,
+    unitId: int('unit_id'),
+    designatedBy: int('designated_by'),
+    designatedAt: ts('designated_at'),
+  },
+});
+
+export const CHECK_KINDS = ['security-inspection', 'crypto-review'] as const;
+export type CheckKind = (typeof CHECK_KINDS)[number];
+
+/** R12 network-security inspection (网信办) and R13 cryptography review (机要局). */
+export interface ComplianceCheck {
+  id: number;
+  projectId: number;
+  kind: CheckKind;
+  passed: boolean;
+  findings: string | null;
+  checkedOn: string;
+  orgId: number;
+  recordedBy: number;
+  recordedAt: string;
+}
+
+export const ComplianceCheckEntity = new EntitySchema<ComplianceCheck>({
+  name: 'ComplianceCheck',
+  tableName: 'compliance_check',
+  columns: {
+    id,
+    projectId: int('project_id'),
+    kind: str('kind', 30) as never,
+    passed: bool('passed'),
+    findings: text('findings'),
+    checkedOn: str('checked_on', 10),
+    orgId: int('org_id'),
+    recordedBy: int('recorded_by'),
+    recordedAt: ts('recorded_at'),
+  },
+});
+
+export const BUDGET_RECOMMENDATIONS = ['increase', 'keep', 'reduce', 'stop'] as const;
+export type BudgetRecommendation = (typeof BUDGET_RECOMMENDATIONS)[number];
+
+/** R29 post-evaluation by the data bureau; an input to next year's investment and O&M funds. */
+export interface PostEvaluation {
+  id: number;
+  projectId: number;
+  score: number;
+  grade: 'excellent' | 'good' | 'pass' | 'fail';
+  conclusion: string;
+  recommendation: BudgetRecommendation;
+  evaluatedOn: string;
+  evaluatedBy: number;
+}
+
+export const PostEvaluationEntity = new EntitySchema<PostEvaluation>({
+  name: 'PostEvaluation',
+  tableName: 'post_evaluation',
+  columns: {
+    id,
+    projectId: int('project_id'),
+    score: int('score'),
+    grade: str('grade', 20) as never,
+    conclusion: text('conclusion', false),
+    recommendation: str('recommendation', 20) as never,
+    evaluatedOn: str('evaluated_on', 10),
+    evaluatedBy: int('evaluated_by'),
+  },
+});
+
 export const domainEntities = [
   OrganisationEntity,
   UserEntity,
@@ -674,4 +859,10 @@ export const domainEntities = [
   ProgressReportEntity,
   ChangeRequestEntity,
   DelayRequestEntity,
+  ProcurementEntity,
+  ContractEntity,
+  ServiceUnitEntity,
+  UnitDesignationEntity,
+  ComplianceCheckEntity,
+  PostEvaluationEntity,
 ];

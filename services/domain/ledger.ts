@@ -4,7 +4,7 @@
  */
 import type { DataSource } from 'typeorm';
 import { HttpError } from '../http/problem';
-import { LedgerEntryEntity, ProjectEntity, type LedgerEntry, type LedgerKind } from './entities';
+import { ContractEntity, LedgerEntryEntity, ProjectEntity, type LedgerEntry, type LedgerKind } from './entities';
 import { fromCents, toCents, type Money } from './money';
 
 export interface LedgerBalance {
@@ -52,7 +52,9 @@ export class LedgerService {
   async ledger(projectId: number) {
     const project = await this.ds.getRepository(ProjectEntity).findOneByOrFail({ id: projectId });
     const entries = await this.ds.getRepository(LedgerEntryEntity).find({ where: { projectId }, order: { id: 'ASC' } });
-    return { ...ledgerBalance(project.approvedAmount, entries), entries };
+    const contracts = await this.ds.getRepository(ContractEntity).findBy({ projectId });
+    const contracted = fromCents(contracts.reduce((s, c) => s + toCents(c.amount), 0n));
+    return { ...ledgerBalance(project.approvedAmount, entries), contracted, entries };
   }
 
   /** Books a payment or a surplus return; serialised per project by a transaction + re-read. */

@@ -24,7 +24,9 @@ type P =
   | 'finance'
   | 'expert'
   | 'auditor'
-  | 'government';
+  | 'government'
+  | 'trading'
+  | 'cyberspace';
 
 const USERNAMES: Record<P, string> = {
   'dept-staff': 'jyj.staff',
@@ -37,6 +39,8 @@ const USERNAMES: Record<P, string> = {
   expert: 'expert1',
   auditor: 'sjj.auditor',
   government: 'zf.staff',
+  trading: 'jyzx.staff',
+  cyberspace: 'wxb.staff',
 };
 const PRINCIPALS = Object.keys(USERNAMES) as P[];
 const ALL: P[] = PRINCIPALS;
@@ -50,6 +54,8 @@ const READERS: P[] = [
   'finance',
   'auditor',
   'government',
+  'trading',
+  'cyberspace',
 ];
 const DEPT: P[] = ['dept-staff', 'dept-manager'];
 
@@ -63,7 +69,7 @@ const EXPECTED: Record<string, P[] | 'public'> = {
   'users.list': ['admin', 'auditor'],
   'users.create': ['admin'],
   'users.update': ['admin'],
-  'experts.list': ['db-staff', 'db-manager', 'admin', 'finance', 'auditor', 'government'],
+  'experts.list': ['db-staff', 'db-manager', 'admin', 'finance', 'auditor', 'government', 'trading', 'cyberspace'],
   'projects.list': READERS,
   'projects.export': READERS,
   'projects.create': DEPT,
@@ -87,9 +93,9 @@ const EXPECTED: Record<string, P[] | 'public'> = {
   'ledger.pay': ['finance'],
   'ledger.returnSurplus': ['finance'],
   'rectifications.listOfProject': READERS,
-  'rectifications.issue': ['db-staff', 'db-manager', 'finance'],
+  'rectifications.issue': ['db-staff', 'db-manager', 'finance', 'cyberspace'],
   'rectifications.respond': DEPT,
-  'rectifications.review': ['db-staff', 'db-manager', 'finance'],
+  'rectifications.review': ['db-staff', 'db-manager', 'finance', 'cyberspace'],
   'progressReports.list': READERS,
   'progressReports.submit': DEPT,
   'changeRequests.list': READERS,
@@ -101,10 +107,24 @@ const EXPECTED: Record<string, P[] | 'public'> = {
   'acceptances.list': READERS,
   'acceptances.preliminary': DEPT,
   'acceptances.applyFinal': DEPT,
-  'acceptances.decideFinal': ['db-staff', 'db-manager'],
+  'acceptances.decideFinal': ['db-staff', 'db-manager', 'trading'],
   'selfEvaluation.get': READERS,
   'selfEvaluation.submit': DEPT,
   'projects.status': READERS,
+  'procurements.list': READERS,
+  'procurements.create': DEPT,
+  'procurements.award': ['trading'],
+  'contracts.list': READERS,
+  'contracts.create': DEPT,
+  'serviceUnits.list': ['db-staff', 'db-manager', 'admin', 'finance', 'auditor', 'government', 'trading', 'cyberspace'],
+  'serviceUnits.create': ['db-staff', 'db-manager'],
+  'designations.list': READERS,
+  'designations.set': ['db-staff', 'db-manager'],
+  'checks.list': READERS,
+  'checks.record': ['cyberspace'],
+  'postEvaluation.get': READERS,
+  'postEvaluation.record': ['db-staff', 'db-manager'],
+  'postEvaluations.forBudget': ['db-staff', 'db-manager', 'finance', 'auditor'],
   'dashboard.overview': READERS,
   'audit.list': ['admin', 'auditor'],
   openapi: 'public',

@@ -8,6 +8,7 @@ import {
   totalInvestment,
 } from '../../services/domain/application-form';
 import { detectType, sanitiseFileName } from '../../services/domain/attachments';
+import { contractProblem, gradeOf, postEvaluationProblem, procurementProblem } from '../../services/domain/delivery';
 import { checkLedgerEntry, ledgerBalance } from '../../services/domain/ledger';
 import {
   acceptanceItemProblems,
@@ -295,5 +296,30 @@ describe('construction and acceptance rules (R15, R20, R22, R14)', () => {
     expect(acceptanceItemProblems(ok, 'infrastructure')).toEqual(['硬件/机房类项目须填报能效指标 PUE']);
     expect(acceptanceItemProblems({ ...ok, pue: '1.35' }, 'cloud-platform')).toEqual([]);
     expect(acceptanceItemProblems({ ...ok, securityReview: false }, 'network')).toHaveLength(1);
+  });
+});
+
+describe('delivery rules (R14, R19.1, R29)', () => {
+  it('should require a reason for single-source procurement', () => {
+    expect(procurementProblem('single-source', '')).toMatch(/单一来源/);
+    expect(procurementProblem('single-source', '专利技术唯一供应商')).toBeNull();
+    expect(procurementProblem('public-tender')).toBeNull();
+  });
+  it('should keep contracts within the approved amount (R19.1)', () => {
+    expect(contractProblem('68.00', '66.80', '1.20')).toBeNull();
+    expect(contractProblem('68.00', '66.80', '1.21')).toMatch(/R19\.1/);
+    expect(contractProblem(null, '0', '1.00')).toMatch(/R19\.1/);
+  });
+  it('should grade post-evaluations and forbid more money for a failed one (R29)', () => {
+    expect([gradeOf(90), gradeOf(89), gradeOf(80), gradeOf(60), gradeOf(59)]).toEqual([
+      'excellent',
+      'good',
+      'good',
+      'pass',
+      'fail',
+    ]);
+    expect(postEvaluationProblem(59, 'increase')).toMatch(/R29/);
+    expect(postEvaluationProblem(59, 'reduce')).toBeNull();
+    expect(postEvaluationProblem(95, 'increase')).toBeNull();
   });
 });

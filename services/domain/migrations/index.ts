@@ -3,10 +3,12 @@ import { Identity1764100000000 } from './1764100000000-Identity';
 import { Projects1764100001000 } from './1764100001000-Projects';
 import { Oversight1764100002000 } from './1764100002000-Oversight';
 import { Lifecycle1764100003000 } from './1764100003000-Lifecycle';
+import { Delivery1764100004000 } from './1764100004000-Delivery';
 
 export const domainMigrations = [
   Identity1764100000000,
   Projects1764100001000,
   Oversight1764100002000,
   Lifecycle1764100003000,
+  Delivery1764100004000,
 ];
