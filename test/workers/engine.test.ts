@@ -11,7 +11,8 @@ import { LedgerEntryEntity } from '../../services/domain/entities';
 import { createWorkers } from '../../workers';
 import { startWorkers, type RunningWorkers } from '../../workers/runner';
 import { NOW, eventually, startTestEngine, type TestEngine } from '../support/engine';
-import { addProject, openWorkerTestEnv, type WorkerTestEnv } from './helpers';
+import { runJob } from '../../workers/framework';
+import { addProject, job, openWorkerTestEnv, type WorkerTestEnv } from './helpers';
 
 /*
  * The SDK's default backpressure profile (BALANCED) gates the client at 16 requests in flight,
@@ -105,5 +106,15 @@ describe('workers on the embedded engine (startWorkers over the SDK)', () => {
     expect(await variable(piPaid, 'surplusAmount')).toBe(40);
     expect(await env.ds.getRepository(LedgerEntryEntity).countBy({ projectId: paid.id })).toBe(1);
     expect(await env.ds.getRepository(LedgerEntryEntity).countBy({ projectId: refused.id })).toBe(0);
+  });
+
+  it('should publish a message once per (message, project, plan year): a redelivered job is not an error', async () => {
+    const publish = createWorkers(env.deps).find((d) => d.type === 'egov.publish-message')!;
+    const at = job(publish.type, { customHeaders: { messageName: 'annual-plan-included' } });
+    const vars = { projectId: 'p-dup', planYear: 2027 };
+    const first = await runJob(publish, at, vars, { dataSource: env.ds });
+    const again = await runJob(publish, { ...at, jobKey: '1' }, vars, { dataSource: env.ds });
+    expect(first).toEqual({ action: 'complete', variables: {} });
+    expect(again).toEqual(first);
   });
 });

@@ -189,3 +189,30 @@ describe('annual planning (R6, R8.1, R5)', () => {
     expect(action).toMatchObject({ action: 'fail', retries: 2, errorMessage: '流程引擎未连接，稍后重试' });
   });
 });
+
+describe('idempotency of the planning workers: the same job twice changes nothing the second time', () => {
+  it.each([
+    ['application-window-close', createApplicationWindowCloseWorker, { planYear: 2040 }],
+    ['plan-compile', createPlanCompileWorker, { planYear: 2040 }],
+    [
+      'plan-publish',
+      createPlanPublishWorker,
+      { planYear: 2040, planItems: [{ projectId: 'P', projectName: '甲', included: 'yes', allocatedFunds: 1 }] },
+    ],
+    [
+      'fund-allocate',
+      createFundAllocateWorker,
+      { planYear: 2040, planItems: [{ projectId: 'P', projectName: '甲', included: 'yes', allocatedFunds: 1 }] },
+    ],
+  ] as const)('%s', async (_name, create, template) => {
+    const p = await addProject(env, { planYear: 2040, stage: 'investment-plan', approvedAmount: '5.00' });
+    const vars = JSON.parse(JSON.stringify(template).replaceAll('"P"', `"${p.id}"`)) as Record<string, unknown>;
+    const def = create(env.deps) as unknown as WorkerDefinition;
+    const at = { elementInstanceKey: `99${p.id}`, processInstanceKey: `98${p.id}` };
+    const first = await run(env, def, vars, at);
+    expect(first.action).toBe('complete');
+    const before = await snapshot(env.ds);
+    expect(await run(env, def, vars, { ...at, jobKey: '7' })).toEqual(first);
+    expect(await snapshot(env.ds)).toEqual(before);
+  });
+});

@@ -13,7 +13,12 @@ import {
   ExpertScoreEntity,
   AttachmentEntity,
 } from '../../services/domain/entities';
+import { createAcceptanceDateUpdateWorker } from '../../workers/acceptance-date-update';
+import { createAcceptanceDocsCheckWorker } from '../../workers/acceptance-docs-check';
 import { createAcceptanceRecordWorker } from '../../workers/acceptance-record';
+import { createApplicabilityCheckWorker } from '../../workers/applicability-check';
+import { createChangeCheckWorker } from '../../workers/change-check';
+import { createDueDateWorker } from '../../workers/due-date';
 import { createArchiveWorker } from '../../workers/archive';
 import { createAuditRecordWorker } from '../../workers/audit-record';
 import { createChangeFileWorker } from '../../workers/change-file';
@@ -736,7 +741,7 @@ describe('evaluation, audit, archive, reports, sub-projects', () => {
   });
 });
 
-describe('idempotency: the same job delivered twice changes nothing the second time', () => {
+describe('idempotency: the same job delivered twice changes nothing the second time (every project worker)', () => {
   const cases: [
     string,
     (d: typeof env.deps) => unknown,
@@ -796,6 +801,70 @@ describe('idempotency: the same job delivered twice changes nothing the second t
       }),
     ],
     ['audit-record', createAuditRecordWorker, (id) => ({ projectId: id, auditReportNo: 'A1' })],
+    [
+      'applicability-check',
+      createApplicabilityCheckWorker,
+      (id) => ({
+        projectId: id,
+        listedInDepartmentBudget: true,
+        totalInvestment: 10,
+        fundSource: 'fiscal',
+        constructionStart: '2026-01',
+        constructionEnd: '2026-12',
+      }),
+    ],
+    ['duplicate-check', createDuplicateCheckWorker, (id) => ({ projectId: id })],
+    ['due-date', createDueDateWorker, () => ({ dueDateRule: 'R26.rectification', rectificationDays: 3 })],
+    [
+      'review-aggregate',
+      createReviewAggregateWorker,
+      (id) => ({
+        projectId: id,
+        dataBureauReview: { decision: 'pass' },
+        financeReview: { decision: 'pass' },
+        drcReview: { decision: 'return', reason: '补充' },
+        cryptoReview: { decision: 'pass' },
+        cyberspaceReview: { decision: 'pass' },
+        expertScores: [],
+        totalInvestment: 100,
+      }),
+    ],
+    [
+      'change-check',
+      createChangeCheckWorker,
+      (id) => ({ projectId: id, changeCase: 'case-1', changeWithinBudget: true, changeGoalsUnchanged: true }),
+    ],
+    [
+      'change-file',
+      createChangeFileWorker,
+      (id) => ({ projectId: id, changeCase: 'case-1', changeNewContent: '内容' }),
+    ],
+    [
+      'acceptance-date-update',
+      createAcceptanceDateUpdateWorker,
+      (id) => ({ projectId: id, requestedAcceptanceDate: '2027-03-01' }),
+    ],
+    ['project-resume', createProjectResumeWorker, (id) => ({ projectId: id })],
+    ['implementation-status-check', createImplementationStatusCheckWorker, (id) => ({ projectId: id })],
+    ['security-gate', createSecurityGateWorker, (id) => ({ projectId: id })],
+    ['crypto-gate', createCryptoGateWorker, (id) => ({ projectId: id })],
+    ['acceptance-docs-check', createAcceptanceDocsCheckWorker, (id) => ({ projectId: id })],
+    [
+      'self-evaluation-submit',
+      createSelfEvaluationSubmitWorker,
+      (id) => ({ projectId: id, operationEffect: '良好', docSelfEvaluationReport: 'r.pdf' }),
+    ],
+    [
+      'subproject-register',
+      createSubprojectRegisterWorker,
+      (id) => ({
+        projectId: id,
+        participant: { departmentCode: 'JYJ' },
+        subProjectName: '子项目',
+        subProjectContent: '内容',
+        subProjectBudget: 1,
+      }),
+    ],
     [
       'progress-report-record',
       createProgressReportRecordWorker,
