@@ -336,4 +336,37 @@ describe('runtime: event-based gateway and event sub-processes', () => {
     await h.rt.completeJob(hj!.jobKey, {});
     expect(await d.state(b)).toBe('COMPLETED');
   });
+
+  it('should run a non-interrupting timer event sub-process on every cycle while the process waits', async () => {
+    await d.deploy(
+      'esp_timer.bpmn',
+      bpmn(
+        'esp_timer',
+        [
+          '<bpmn:startEvent id="start" />',
+          serviceTask('main', 'espt-main'),
+          '<bpmn:endEvent id="end" />',
+          flow('f1', 'start', 'main'),
+          flow('f2', 'main', 'end'),
+          '<bpmn:subProcess id="remind" triggeredByEvent="true"><bpmn:startEvent id="rs" isInterrupting="false"><bpmn:timerEventDefinition><bpmn:timeCycle xsi:type="bpmn:tFormalExpression">R2/PT1H</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:startEvent>' +
+            serviceTask('nudge', 'espt-nudge') +
+            '<bpmn:endEvent id="re" />' +
+            flow('r1', 'rs', 'nudge') +
+            flow('r2', 'nudge', 're') +
+            '</bpmn:subProcess>',
+        ].join('\n'),
+      ),
+    );
+    const pi = await d.start('esp_timer');
+    await h.rt.pinClock(h.clock.now() + 3600_000);
+    await h.rt.pinClock(h.clock.now() + 3600_000);
+    await h.rt.pinClock(h.clock.now() + 3600_000);
+    const nudges = await d.jobs('espt-nudge');
+    expect(nudges).toHaveLength(2);
+    for (const n of nudges) await h.rt.completeJob(n.jobKey, {});
+    const [m] = await d.jobs('espt-main');
+    await h.rt.completeJob(m!.jobKey, {});
+    expect(await d.state(pi)).toBe('COMPLETED');
+    expect((await d.elements(pi)).filter((e) => e === 'remind:COMPLETED')).toHaveLength(2);
+  });
 });

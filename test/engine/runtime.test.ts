@@ -71,6 +71,35 @@ describe('runtime: deployment', () => {
     for (const id of ['cg', 'noType', 'f3', 'xor', 'sig']) expect(msg).toContain(id);
   });
 
+  it('should reject message catches without correlation key, call activities without processId and timers that do not parse', async () => {
+    const xml2 = bpmn(
+      'bad_events',
+      [
+        '<bpmn:startEvent id="start" />',
+        '<bpmn:intermediateCatchEvent id="noKey"><bpmn:messageEventDefinition messageRef="m" /></bpmn:intermediateCatchEvent>',
+        '<bpmn:callActivity id="noProc" />',
+        '<bpmn:intermediateCatchEvent id="badTimer"><bpmn:timerEventDefinition><bpmn:timeDuration xsi:type="bpmn:tFormalExpression">soon</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>',
+        '<bpmn:userTask id="ut"><bpmn:extensionElements><zeebe:userTask /><zeebe:priorityDefinition priority="500" /></bpmn:extensionElements></bpmn:userTask>',
+        '<bpmn:endEvent id="end" />',
+        chain(['start', 'noKey', 'noProc', 'badTimer', 'ut', 'end']),
+      ].join('\n'),
+      '<bpmn:message id="m" name="m" />',
+    );
+    const err = (await h.rt.deployResources([res('events.bpmn', xml2)]).catch((e: Error) => e)) as Error & {
+      status: number;
+    };
+    expect(err.status).toBe(400);
+    for (const id of ['noKey', 'noProc', 'badTimer', 'ut']) expect(err.message).toContain(`Element: ${id}`);
+    expect(err.message).toContain('correlationKey');
+    expect(err.message).toContain('processId');
+  });
+
+  it('should reject resources that are neither BPMN nor forms, and forms without an id', async () => {
+    await expect(h.rt.deployResources([res('x.dmn', '<definitions />')])).rejects.toMatchObject({ status: 400 });
+    await expect(h.rt.deployResources([res('x.form', '{"components":[]}')])).rejects.toMatchObject({ status: 400 });
+    await expect(h.rt.deployResources([res('x.form', 'not json')])).rejects.toMatchObject({ status: 400 });
+  });
+
   it('should reject two resources declaring the same process id', async () => {
     await expect(h.rt.deployResources([res('a.bpmn', xml), res('b.bpmn', xml)])).rejects.toMatchObject({ status: 400 });
   });
