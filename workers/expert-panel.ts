@@ -57,11 +57,13 @@ export function createExpertPanelWorker(deps: WorkerDeps) {
     const project = await loadProject(m, projectId);
     const users = m.getRepository(UserEntity);
     const open = await m.getRepository(ReviewRoundEntity).findOneBy({ projectId: project.id, status: 'open' });
-    if (open) {
-      // a round opened already (through the API): the process follows its panel
-      const ids = (await m.getRepository(ReviewAssignmentEntity).findBy({ roundId: open.id })).map((a) => a.expertId);
-      const panel = (await users.findBy({ id: In(ids) })).map((u) => u.username).sort();
-      if (panel.length >= deps.config.reviewQuorum) return { expertPanel: panel, reviewRoundId: String(open.id) };
+    // a round opened already (through the API) is kept: the process follows its panel, topped up to the quorum
+    const assigned = open
+      ? (await m.getRepository(ReviewAssignmentEntity).findBy({ roundId: open.id })).map((a) => a.expertId)
+      : [];
+    if (open && assigned.length >= deps.config.reviewQuorum) {
+      const panel = (await users.findBy({ id: In(assigned) })).map((u) => u.username).sort();
+      return { expertPanel: panel, reviewRoundId: String(open.id) };
     }
     const pool = await m.getRepository(OrganisationEntity).findOneBy({ code: 'experts' });
     const experts = pool
@@ -69,7 +71,7 @@ export function createExpertPanelWorker(deps: WorkerDeps) {
           u.roles.includes('expert'),
         )
       : [];
-    const size = Math.max(deps.config.expertPanelSize, deps.config.reviewQuorum);
+    const size = open ? deps.config.reviewQuorum : Math.max(deps.config.expertPanelSize, deps.config.reviewQuorum);
     if (experts.length < deps.config.reviewQuorum) throw new ExpertPoolError(experts.length, deps.config.reviewQuorum);
     const load = new Map<number, { openCount: number; lastRound: number }>();
     const rows = (await m.query(
@@ -78,19 +80,28 @@ export function createExpertPanelWorker(deps: WorkerDeps) {
     )) as { expertId: number | string; openCount: number | string; lastRound: number | string }[];
     for (const r of rows)
       load.set(Number(r.expertId), { openCount: Number(r.openCount), lastRound: Number(r.lastRound) });
-    const chosen = [...experts]
+    const kept = experts.filter((u) => assigned.includes(u.id));
+    const drawn = experts
+      .filter((u) => !assigned.includes(u.id))
       .sort((a, b) => {
         const la = load.get(a.id) ?? { openCount: 0, lastRound: 0 };
         const lb = load.get(b.id) ?? { openCount: 0, lastRound: 0 };
         return la.openCount - lb.openCount || la.lastRound - lb.lastRound || a.id - b.id;
       })
-      .slice(0, size);
-    const roundId = await openRound(
-      m,
-      project,
-      chosen.map((u) => u.id),
-      deps.clock(),
-    );
+      .slice(0, Math.max(size - kept.length, 0));
+    const chosen = [...kept, ...drawn];
+    let roundId: number;
+    if (open) {
+      for (const u of drawn) await m.getRepository(ReviewAssignmentEntity).insert({ roundId: open.id, expertId: u.id });
+      roundId = open.id;
+    } else {
+      roundId = await openRound(
+        m,
+        project,
+        chosen.map((u) => u.id),
+        deps.clock(),
+      );
+    }
     if (['submitted', 'joint-review'].includes(project.stage))
       await setStage(m, project.id, 'joint-review', deps.clock());
     const panel = chosen.map((u) => u.username);

@@ -3,8 +3,12 @@
  * what the application binds with `startWorkers`; test/workers/index.test.ts fails when a job
  * type in a BPMN file has no worker here.
  */
+import type { DataSource } from 'typeorm';
+import type { Config } from '../config';
+import type { WorkingDayCalendar } from '../services/calendar';
+import { mailDomain } from '../services/notify/outbox';
 import type { WorkerDefinition } from './framework';
-import type { WorkerDeps } from './deps';
+import { createWorkerConfig, type MessagePublisher, type WorkerDeps } from './deps';
 import { createAcceptanceDateUpdateWorker } from './acceptance-date-update';
 import { createAcceptanceDocsCheckWorker } from './acceptance-docs-check';
 import { createAcceptanceRecordWorker } from './acceptance-record';
@@ -45,6 +49,27 @@ import { createSurplusReturnRecordWorker } from './surplus-return-record';
 import { createUnitsDesignateWorker } from './units-designate';
 
 export { createWorkerConfig, type WorkerConfig, type WorkerDeps } from './deps';
+
+/**
+ * The deps of a running application: the bootstrap calls
+ * `startWorkers({ client, definitions: createWorkers(workerDepsFromApp({ … })), dataSource, logger })`.
+ */
+export function workerDepsFromApp(app: {
+  config: Pick<Config, 'PUBLIC_BASE_URL' | 'MAIL_FROM'>;
+  dataSource: DataSource;
+  calendar: WorkingDayCalendar;
+  engine?: MessagePublisher;
+  workerConfig?: Parameters<typeof createWorkerConfig>[0];
+}): WorkerDeps {
+  return {
+    dataSource: app.dataSource,
+    calendar: app.calendar,
+    clock: () => new Date(),
+    config: createWorkerConfig(app.workerConfig),
+    mail: { baseUrl: app.config.PUBLIC_BASE_URL, domain: mailDomain(app.config.MAIL_FROM) },
+    engine: app.engine,
+  };
+}
 
 const factories = [
   createApplicabilityCheckWorker,

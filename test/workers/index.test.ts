@@ -11,7 +11,7 @@ import { processResources } from '../../processes';
 import { WorkingDayCalendar } from '../../services/calendar';
 import { createWorkerConfig } from '../../workers/deps';
 import { fetchVariablesOf } from '../../workers/framework';
-import { createWorkers } from '../../workers';
+import { createWorkers, workerDepsFromApp } from '../../workers';
 import { PAYMENT_EXCEEDS_APPROVED } from '../../workers/payment';
 import { DUE_DATE_RULES } from '../../workers/due-date';
 import { NOTICES } from '../../workers/notify';
@@ -103,5 +103,20 @@ describe('workers/index: one worker per job type of the models', () => {
   it('should throw only BPMN errors the models catch (ERR_PAYMENT_EXCEEDS_APPROVED)', async () => {
     const { errorCodes } = await modelTasks();
     expect(errorCodes).toContain(PAYMENT_EXCEEDS_APPROVED);
+  });
+});
+
+describe('workerDepsFromApp', () => {
+  it('should take the mail link base and Message-ID domain from the application config', () => {
+    const deps = workerDepsFromApp({
+      config: { PUBLIC_BASE_URL: 'https://egov.yeji.gov.cn', MAIL_FROM: '叶集区数据资源管理局 <noreply@Yeji.gov.cn>' },
+      dataSource: {} as never,
+      calendar: new WorkingDayCalendar(),
+      workerConfig: { duplicateThreshold: 0.7 },
+    });
+    expect(deps.mail).toEqual({ baseUrl: 'https://egov.yeji.gov.cn', domain: 'yeji.gov.cn' });
+    expect(deps.config.duplicateThreshold).toBe(0.7);
+    expect(deps.config.reviewQuorum).toBe(3);
+    expect(deps.clock()).toBeInstanceOf(Date);
   });
 });

@@ -247,6 +247,29 @@ describe('egov.expert-panel and egov.review-aggregate (R7)', () => {
     expect(new Set([...(a.expertPanel as string[]), ...(b.expertPanel as string[])])).toEqual(new Set(experts));
   });
 
+  it('should keep a round the API opened and top its panel up to the quorum', async () => {
+    const p = await addProject(env);
+    const expertId = (await env.ds.query("SELECT id FROM app_user WHERE username = 'expert.t2'")) as { id: number }[];
+    const res = await env.ds.getRepository(ReviewRoundEntity).insert({
+      projectId: p.id,
+      roundNo: 1,
+      status: 'open',
+      applicationVersion: 1,
+      openedBy: p.createdBy,
+      openedAt: '2026-10-09T00:00:00.000Z',
+      closedAt: null,
+      outcome: null,
+      reason: null,
+    });
+    const roundId = Number(res.identifiers[0]!.id);
+    await env.ds.getRepository(ReviewAssignmentEntity).insert({ roundId, expertId: Number(expertId[0]!.id) });
+    const out = await completed(env, w(createExpertPanelWorker), { projectId: pid(p) });
+    expect(out.reviewRoundId).toBe(String(roundId));
+    expect(out.expertPanel).toHaveLength(3);
+    expect(out.expertPanel).toContain('expert.t2');
+    expect(await env.ds.getRepository(ReviewRoundEntity).countBy({ projectId: p.id })).toBe(1);
+  });
+
   it('should fail the job when the pool is smaller than the quorum (an operator adds experts)', async () => {
     const strict = createExpertPanelWorker({
       ...env.deps,
