@@ -16,6 +16,12 @@ import { entities, migrations } from './db/schema';
 import { createEngineClient, type EngineClient } from './engine-client';
 import { startNotifications, type Notifications } from './notify';
 import type { Logger } from './logger';
+import { createCalendar } from './calendar';
+import { mailDomain } from './notify/outbox';
+import { runProcessDemo } from './demo/process-demo';
+import { deployProcessResources } from './processes/deploy';
+import { createWorkerConfig, createWorkers } from '../workers';
+import { startWorkers } from '../workers/runner';
 
 export interface System {
   app: express.Express;
@@ -32,11 +38,7 @@ export interface System {
 export async function bootstrap(config: Config, logger: Logger): Promise<System> {
   const dataSource = await openDatabase({ url: config.DATABASE_URL, entities, migrations });
   logger.info({ migrations: migrations.length }, 'database ready');
-  const services = createDomainServices(dataSource, config);
-  await services.identity.ensureOrganisations();
-  if (config.DEMO_DATA && (await dataSource.query('SELECT COUNT(*) AS n FROM app_user'))[0].n == 0) {
-    logger.info(await seedDemoData(services), 'demo data seeded');
-  }
+  const freshDatabase = (await dataSource.query('SELECT COUNT(*) AS n FROM app_user'))[0].n == 0;
 
   let embeddedEngine: EmbeddedEngine | undefined;
   let restAddress: string;
@@ -58,6 +60,35 @@ export async function bootstrap(config: Config, logger: Logger): Promise<System>
     validation: config.CAMUNDA_SDK_VALIDATION,
   });
 
+  const services = createDomainServices(dataSource, config, { engine });
+  await services.identity.ensureOrganisations();
+  if (config.DEMO_DATA && freshDatabase) {
+    logger.info(await seedDemoData(services), 'demo data seeded');
+  }
+  logger.info(await deployProcessResources(engine), 'process models deployed');
+  const workers = startWorkers({
+    client: engine,
+    definitions: createWorkers({
+      dataSource,
+      calendar: createCalendar({ overrideFile: config.HOLIDAY_OVERRIDE_FILE }),
+      clock: services.now,
+      config: createWorkerConfig(),
+      mail: { baseUrl: config.PUBLIC_BASE_URL, domain: mailDomain(config.MAIL_FROM) },
+      engine,
+    }),
+    dataSource,
+    logger: logger.child({ component: 'workers' }),
+  });
+  logger.info({ workers: workers.types.length }, 'job workers started');
+  // the sample projects' process instances, in the background: the server answers meanwhile
+  const demoStop = new AbortController();
+  const demo =
+    config.DEMO_DATA && freshDatabase
+      ? runProcessDemo(services, { logger: logger.child({ component: 'demo' }), signal: demoStop.signal }).catch(
+          (err: unknown) => logger.error({ err }, 'demo instances failed'),
+        )
+      : Promise.resolve();
+
   const notifications = startNotifications({ config, dataSource, engine, logger });
 
   const app = createApp({
@@ -77,6 +108,9 @@ export async function bootstrap(config: Config, logger: Logger): Promise<System>
     embeddedEngine,
     notifications,
     async close() {
+      demoStop.abort();
+      await demo;
+      await workers.close();
       await notifications.stop();
       await embeddedEngine?.close();
       if (dataSource.isInitialized) await dataSource.destroy();

@@ -13,6 +13,7 @@ import { exportProjects } from './export';
 import { buildOpenApi } from './openapi';
 import { attachmentView } from '../domain/attachments';
 import { sessionCookie, SESSION_COOKIE } from './session-cookie';
+import { processRoutes, submitAndStart } from './process-routes';
 
 // ------------------------------------------------------------------ who
 
@@ -296,7 +297,7 @@ export const routes: AnyRoute[] = [
     scope: 'own-department',
     resource: 'project',
     body: s.emptyBody,
-    handler: async ({ resource, services }) => services.projects.submit(resource!.id),
+    handler: async ({ resource, services }) => submitAndStart(services, resource!.id),
   }),
   route({
     id: 'attachments.list',
@@ -961,6 +962,7 @@ export const routes: AnyRoute[] = [
     },
   }),
 
+  ...processRoutes,
 
   // ---- the API's own description
   route({

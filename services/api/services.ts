@@ -12,9 +12,15 @@ import { DeliveryService } from '../domain/delivery';
 import { IdentityService } from '../domain/identity-service';
 import { LedgerService } from '../domain/ledger';
 import { LifecycleService } from '../domain/lifecycle';
+import { PlanService } from '../domain/plans';
+import { CatalogueService } from '../domain/catalogue';
 import { ProjectService } from '../domain/project-service';
 import { RectificationService } from '../domain/rectification';
 import { DEFAULT_THRESHOLDS, ReviewService, type ReviewThresholds } from '../domain/review';
+import type { EngineClient } from '../engine-client';
+import { ProcessService } from '../processes/process-service';
+import { ProjectJoin } from '../processes/project-join';
+import { TaskService } from '../tasks/task-service';
 
 export interface ApiServices {
   config: Config;
@@ -30,6 +36,13 @@ export interface ApiServices {
   lifecycle: LifecycleService;
   dashboard: DashboardService;
   delivery: DeliveryService;
+  plans: PlanService;
+  catalogue: CatalogueService;
+  /** the engine (SDK client) and what is built on it; null when the API runs without an engine */
+  engine: EngineClient | null;
+  tasks: TaskService | null;
+  processes: ProcessService | null;
+  projectJoin: ProjectJoin | null;
   now: () => Date;
 }
 
@@ -38,6 +51,7 @@ export interface ServiceOptions {
   authPolicy?: AuthPolicy;
   reviewThresholds?: ReviewThresholds;
   calendar?: WorkingDayCalendar;
+  engine?: EngineClient;
 }
 
 export function createDomainServices(dataSource: DataSource, config: Config, opts: ServiceOptions = {}): ApiServices {
@@ -49,6 +63,7 @@ export function createDomainServices(dataSource: DataSource, config: Config, opt
     opts.calendar ?? createCalendar({ overrideFile: config.HOLIDAY_OVERRIDE_FILE }),
     now,
   );
+  const projectJoin = opts.engine ? new ProjectJoin(dataSource, projects, opts.engine) : null;
   return {
     config,
     dataSource,
@@ -63,6 +78,12 @@ export function createDomainServices(dataSource: DataSource, config: Config, opt
     lifecycle,
     dashboard: new DashboardService(dataSource, projects, lifecycle),
     delivery: new DeliveryService(dataSource, now),
+    plans: new PlanService(dataSource, now),
+    catalogue: new CatalogueService(dataSource, now),
+    engine: opts.engine ?? null,
+    tasks: opts.engine ? new TaskService(opts.engine, audit, now) : null,
+    processes: projectJoin ? new ProcessService(opts.engine!, audit, (keys) => projectJoin.summaries(keys), now) : null,
+    projectJoin,
     now,
   };
 }

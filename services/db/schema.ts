@@ -7,9 +7,15 @@ import { AuditLog1764000000000 } from './migrations/1764000000000-AuditLog';
 import { domainEntities } from '../domain/entities';
 import { domainMigrations } from '../domain/migrations';
 import { MailOutbox1764300000000 } from '../notify/migrations/1764300000000-MailOutbox';
+import { TaskComments1764400000000 } from '../processes/migrations/1764400000000-TaskComments';
 
 type MigrationClass = new () => MigrationInterface;
 
 export const entities: EntitySchema[] = [...(domainEntities as EntitySchema[])];
 
-export const migrations: MigrationClass[] = [AuditLog1764000000000, ...domainMigrations, MailOutbox1764300000000];
+export const migrations: MigrationClass[] = [
+  AuditLog1764000000000,
+  ...domainMigrations,
+  MailOutbox1764300000000,
+  TaskComments1764400000000,
+];

@@ -23,6 +23,7 @@ export interface TaskView {
   elementId: string;
   processInstanceKey: string;
   processDefinitionId: string;
+  processDefinitionKey: string;
   state: string;
   assignee: string | null;
   candidateGroups: string[];
@@ -75,6 +76,7 @@ export class TaskService {
       elementId: String(t.elementId ?? ''),
       processInstanceKey: String(t.processInstanceKey ?? ''),
       processDefinitionId: String(t.processDefinitionId ?? ''),
+      processDefinitionKey: String(t.processDefinitionKey ?? ''),
       state: String(t.state ?? ''),
       assignee: t.assignee ?? null,
       candidateGroups: t.candidateGroups ?? [],
@@ -254,6 +256,37 @@ export class TaskService {
       detail: { elementId: t.elementId, variables: Object.keys(variables) },
     });
   }
+}
+
+export interface ReturnDecision {
+  /** the variable the form field sets (the gateway reads it directly or through an output mapping) */
+  field: string;
+  value: string;
+  /** the form field that takes the reason, when the form has one */
+  reasonField: string | null;
+  comment: string;
+}
+
+/** 退回 keeps the assignment rule of completion; the form's other fields do not apply to it. */
+export async function giveBack(
+  service: TaskService,
+  engine: EngineClient,
+  audit: AuditSink,
+  actor: TaskActor,
+  key: string,
+  decision: ReturnDecision,
+): Promise<void> {
+  const t = await service.get(actor, key);
+  if (t.assignee !== actor.username) throw new HttpError(409, '请先认领任务再退回');
+  const variables: Record<string, unknown> = { [decision.field]: decision.value };
+  if (decision.reasonField) variables[decision.reasonField] = decision.comment;
+  await engine.completeUserTask({ userTaskKey: key, variables } as never);
+  await audit.record({
+    actor: actor.username,
+    action: 'task.return',
+    target: `user-task:${key}`,
+    detail: { elementId: t.elementId, [decision.field]: decision.value },
+  });
 }
 
 function describe(errors: FieldError[]): string {
