@@ -125,6 +125,14 @@ describe('runtime: timers and the clock', () => {
     expect(await d.state(pi)).toBe('COMPLETED');
   });
 
+  it('should fire timers that came due while the engine was down as soon as it starts', async () => {
+    const pi = await d.start('timer_catch');
+    // the engine is stopped inside restart(); the clock moves while nothing runs
+    h.clock.pin(h.clock.now() + 2 * 3600_000);
+    await h.restart();
+    expect(await d.state(pi)).toBe('COMPLETED');
+  });
+
   it('should interrupt a task with a boundary timer and repeat a non-interrupting cycle', async () => {
     await d.deploy(
       'boundary.bpmn',
