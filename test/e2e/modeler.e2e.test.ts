@@ -54,7 +54,6 @@ describeBrowser('modeler (browser)', () => {
   });
 
   it('should open the modeler for a process owner', async () => {
-    if (!server.demoPassword) return console.warn('[e2e] modeler SKIPPED: no domain API/demo users to log in');
     await (await new LoginPage(page).open()).login('sgj.owner', server.demoPassword);
     const layout = new LayoutPage(page);
     await layout.waitUntilSignedIn();
@@ -71,7 +70,6 @@ describeBrowser('modeler (browser)', () => {
   }
 
   it.each(bpmnFiles)('should load processes/%s and show the Camunda 8.8 lint result', async (file) => {
-    if (!server.demoPassword) return;
     // given
     const full = path.join(processesDir, file);
     const xml = fs.readFileSync(full, 'utf8');
@@ -96,7 +94,6 @@ describeBrowser('modeler (browser)', () => {
   });
 
   it('should list lint errors with their elements and refuse to deploy them', async () => {
-    if (!server.demoPassword) return;
     // given: a service task without a job type (an error in Camunda 8.8)
     const fixture = path.join(__dirname, 'fixtures/modeler-lint-errors.bpmn');
     const inNode = await lintInNode(fs.readFileSync(fixture, 'utf8'));
@@ -134,7 +131,7 @@ describeBrowser('modeler (browser)', () => {
 
   it('should edit a label, keep it as a draft across a reload, and report the missing deploy API', async () => {
     const file = bpmnFiles.find((f) => f === 'quarterly-reporting.bpmn') ?? bpmnFiles[0];
-    if (!server.demoPassword || !file) return console.warn('[e2e] label edit SKIPPED: no login or no BPMN');
+    if (!file) return console.warn('[e2e] label edit SKIPPED: no BPMN in processes/');
     const full = path.join(processesDir, file);
     const xml = fs.readFileSync(full, 'utf8');
     const [, taskId, taskName] = /<bpmn:userTask id="([^"]+)" name="([^"]+)"/.exec(xml)!;

@@ -1,7 +1,7 @@
 /**
- * Browser end-to-end harness: the real app (test/e2e/server.ts: createApp with a fresh test
- * database, the domain API when it is present, the UI router in Vite dev mode or from a build) on
- * an ephemeral port, and Debian's Chromium driven by playwright-core. Without Chromium the suites are skipped with a
+ * Browser end-to-end harness: the whole system (test/e2e/server.ts runs services/bootstrap.ts on a
+ * fresh test database, with the embedded engine and the UI in Vite dev mode) on an ephemeral
+ * port, and Debian's Chromium driven by playwright-core. Without Chromium the suites are skipped with a
  * message saying how to install it.
  */
 import fs from 'node:fs';
@@ -9,7 +9,6 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { UiMode } from '../../services/ui/router';
 import { createTestDatabase, type TestDatabase } from './db';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -69,20 +68,18 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 
 export interface TestServer {
   baseUrl: string;
-  /** the domain API is mounted (services/api present in this tree) */
-  api: boolean;
-  /** password of the seeded demo users, when the seed is present */
-  demoPassword: string | null;
+  /** password of the seeded demo users (services/demo/seed.ts) */
+  demoPassword: string;
   close(): Promise<void>;
 }
 
 /**
- * Starts test/e2e/server.ts in a child process on a fresh test database (SQLite, or MariaDB with
- * TEST_DATABASE_URL) and resolves when it listens.
+ * Starts test/e2e/server.ts (the bootstrapped system) in a child process on a fresh test database
+ * (SQLite, or MariaDB with TEST_DATABASE_URL) and resolves when it listens.
  */
-export async function startTestServer(opts: { uiMode?: UiMode; distDir?: string } = {}): Promise<TestServer> {
+export async function startTestServer(): Promise<TestServer> {
   const db: TestDatabase = await createTestDatabase('e2e');
-  const uploads = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-uploads-'));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-'));
   const root = path.resolve(__dirname, '../..');
   const child = spawn(
     process.execPath,
@@ -92,10 +89,9 @@ export async function startTestServer(opts: { uiMode?: UiMode; distDir?: string 
       env: {
         ...process.env,
         DATABASE_URL: db.url,
-        UPLOAD_DIR: uploads,
+        // the embedded engine keeps its own SQLite file beside a SQLite domain database
+        UPLOAD_DIR: path.join(work, 'uploads'),
         SESSION_SECRET: 'e2e-session-secret-0123456789',
-        E2E_UI_MODE: opts.uiMode ?? 'vite',
-        E2E_UI_DIST: opts.distDir ?? '',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -106,15 +102,15 @@ export async function startTestServer(opts: { uiMode?: UiMode; distDir?: string 
     if (process.env.E2E_VERBOSE) process.stderr.write(d);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const ready = await new Promise<{ baseUrl: string; api: boolean; demoPassword: string | null }>((resolve, reject) => {
+  const ready = await new Promise<{ baseUrl: string; demoPassword: string }>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`e2e server did not start in 60 s\n${stderr}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`e2e server did not start in 90 s\n${stderr}`)), 90_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const line = out.split('\n').find((l) => l.startsWith('{'));
       if (line) {
         clearTimeout(timer);
-        resolve(JSON.parse(line) as { baseUrl: string; api: boolean; demoPassword: string | null });
+        resolve(JSON.parse(line) as { baseUrl: string; demoPassword: string });
       }
     });
     child.once('exit', (code) => {
@@ -122,14 +118,13 @@ export async function startTestServer(opts: { uiMode?: UiMode; distDir?: string 
       reject(new Error(`e2e server exited with ${code}\n${stderr}`));
     });
   });
-  if (!ready.api) console.warn(`[e2e] ${stderr.trim()}`);
   return {
     ...ready,
     async close() {
       child.kill('SIGTERM');
       await exited;
       await db.drop();
-      fs.rmSync(uploads, { recursive: true, force: true });
+      fs.rmSync(work, { recursive: true, force: true });
     },
   };
 }
