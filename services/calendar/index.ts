@@ -2,6 +2,7 @@
  * services/calendar — the Chinese working-day calendar and statutory period arithmetic.
  * `createCalendar` reads the override files and reports the covered years at start-up.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../logger';
 import { loadHolidayOverrides, WorkingDayCalendar } from './working-days';
@@ -9,8 +10,13 @@ import { loadHolidayOverrides, WorkingDayCalendar } from './working-days';
 export * from './dates';
 export * from './working-days';
 
-/** Where the override files live: config/holidays/*.json (one file per year). */
-export const DEFAULT_HOLIDAY_DIR = path.resolve(__dirname, '../../config/holidays');
+/**
+ * Where the override files live: config/holidays/*.json (one file per year) — beside the sources
+ * under tsx, or in the working directory for the compiled build (dist/ has no JSON copies).
+ */
+export const DEFAULT_HOLIDAY_DIR =
+  [path.resolve(__dirname, '../../config/holidays'), path.resolve('config/holidays')].find((d) => fs.existsSync(d)) ??
+  path.resolve('config/holidays');
 
 export function createCalendar(
   opts: { overrideDir?: string; overrideFile?: string; logger?: Logger } = {},
