@@ -16,7 +16,20 @@ import { SqlRecipientDirectory } from './sql-directory';
 import { ReminderRunner } from './reminders';
 import { createSmtpTransport } from './transport';
 
-export { enqueueMail, listOutbox, requeueMail, dedupeKey, type OutboxRow, type OutboxFilter } from './outbox';
+export {
+  enqueueMail,
+  listOutbox,
+  requeueMail,
+  dedupeKey,
+  MAIL_STATUSES,
+  MAIL_STATUS_NAMES,
+  MAIL_PURPOSES,
+  MAIL_PURPOSE_NAMES,
+  type OutboxRow,
+  type OutboxFilter,
+  type OutboxSort,
+  type OutboxPage,
+} from './outbox';
 export { enqueueUrge, planReminders, ReminderRunner, type Deadline, type Urge } from './reminders';
 export type { Recipient, RecipientDirectory } from './recipients';
 

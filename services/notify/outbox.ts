@@ -22,6 +22,23 @@ export type MailStatus = (typeof MAIL_STATUSES)[number];
 export const MAIL_PURPOSES = ['gateway', 'reminder', 'escalation', 'urge'] as const;
 export type MailPurpose = (typeof MAIL_PURPOSES)[number];
 
+/** Labels for the UI's mail page (zh-CN). */
+export const MAIL_STATUS_NAMES: Record<MailStatus, string> = {
+  pending: '待发送',
+  sending: '发送中',
+  sent: '已发送',
+  failed: '被拒收',
+  dead: '多次发送失败，已停止重试',
+  uncertain: '发送中断，状态未知（请核查后重新排队）',
+};
+
+export const MAIL_PURPOSE_NAMES: Record<MailPurpose, string> = {
+  gateway: '流程进展',
+  reminder: '到期提醒',
+  escalation: '逾期督办',
+  urge: '催办',
+};
+
 export interface OutgoingMail {
   dedupeKey: string;
   recipient: Recipient;
