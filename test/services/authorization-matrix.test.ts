@@ -13,6 +13,9 @@ import type { AnyRoute } from '../../services/api/types';
 import { DEMO_PASSWORD, seedDemoData } from '../../services/demo/seed';
 import { ProjectEntity, UserEntity } from '../../services/domain/entities';
 import { files, startTestApi, type Client, type TestApi } from './support/api';
+import { deployProcessResources } from '../../services/processes/deploy';
+import { startProjectProcess } from '../../services/processes/project-start';
+import { startTestEngine, type TestEngine } from '../support/engine';
 
 type P =
   | 'dept-staff'
@@ -58,6 +61,9 @@ const READERS: P[] = [
   'cyberspace',
 ];
 const DEPT: P[] = ['dept-staff', 'dept-manager'];
+
+/** tasklist writes: staff, managers and experts — not process owners, admins or the audit bureau */
+const TASK_WORKERS: P[] = ALL.filter((p) => !['process-owner', 'admin', 'auditor'].includes(p));
 
 /** Who may call each route ('public' = also without login). Written independently of the table. */
 const EXPECTED: Record<string, P[] | 'public'> = {
@@ -128,6 +134,28 @@ const EXPECTED: Record<string, P[] | 'public'> = {
   'dashboard.overview': READERS,
   'audit.list': ['admin', 'auditor'],
   openapi: 'public',
+  // process, task and operations routes (services/api/process-routes.ts)
+  'processes.definitions': ['dept-manager', 'db-manager', 'process-owner', 'admin', 'auditor'],
+  'processes.xml': ['dept-manager', 'db-manager', 'process-owner', 'admin', 'auditor'],
+  'processes.deploy': ['process-owner'],
+  'processes.statistics': ['dept-manager', 'db-manager', 'process-owner', 'admin', 'auditor'],
+  'processes.projectsAt': ['dept-manager', 'db-manager', 'process-owner', 'admin', 'auditor'],
+  'projects.path': READERS,
+  'projects.urge': ['db-manager', 'admin'],
+  'tasks.list': ALL,
+  'tasks.get': ALL,
+  'tasks.form': ALL,
+  'tasks.candidates': ALL,
+  'tasks.comments': ALL,
+  'tasks.claim': TASK_WORKERS,
+  'tasks.unclaim': TASK_WORKERS,
+  'tasks.transfer': TASK_WORKERS,
+  'tasks.complete': TASK_WORKERS,
+  'tasks.return': TASK_WORKERS,
+  'tasks.addComment': TASK_WORKERS,
+  'incidents.list': ['admin'],
+  'incidents.retry': ['admin'],
+  'mail.outbox': ['admin'],
 };
 
 interface Fixture {
@@ -137,11 +165,15 @@ interface Fixture {
 
 describe('authorisation matrix (generated from services/api/routes.ts)', () => {
   let api: TestApi;
+  let engine: TestEngine;
   const clients = new Map<P, Client>();
   const fx: Fixture = { own: {}, other: {} };
 
   beforeAll(async () => {
-    api = await startTestApi();
+    // the process routes need the engine: the embedded one, with the models deployed
+    engine = await startTestEngine('matrix');
+    await deployProcessResources(engine.client);
+    api = await startTestApi({ services: { engine: engine.client } });
     await seedDemoData(api.services);
     const s = api.services;
     const projects = api.ds.getRepository(ProjectEntity);
@@ -178,6 +210,7 @@ describe('authorisation matrix (generated from services/api/routes.ts)', () => {
         })
       ).id;
       bucket.user = await id(side === 'own' ? 'jyj.staff' : 'wjw.staff');
+      await startProjectProcess(api.ds, engine.client, p.id);
     }
     for (const p of PRINCIPALS) {
       const c = api.client();
@@ -185,7 +218,10 @@ describe('authorisation matrix (generated from services/api/routes.ts)', () => {
       clients.set(p, c);
     }
   });
-  afterAll(() => api?.close());
+  afterAll(async () => {
+    await api?.close();
+    await engine?.stop();
+  });
 
   it('should have an expectation for every route in the table, and no stale ones', () => {
     const ids = routes.map((r) => r.id);
