@@ -12,9 +12,8 @@ export function createAcceptanceDateUpdateWorker(deps: WorkerDeps) {
     description: 'R22.3: records the approved delay; contractedAcceptanceDate = requested date',
     input: acceptanceDateInput,
     output: z.object({ contractedAcceptanceDate: z.string() }),
-    async apply({ v, today }) {
-      if (v.requestedAcceptanceDate <= today)
-        throw new Error(`延期后的验收日期 ${v.requestedAcceptanceDate} 须晚于今天（R22.3）`);
+    async apply({ v }) {
+      // "in advance" (R22.3) is checked by the API before the request enters the process
       return { contractedAcceptanceDate: v.requestedAcceptanceDate };
     },
   });

@@ -13,8 +13,7 @@ export const windowCloseInput = z.object({ planYear: z.number().int().min(2000).
 export function createApplicationWindowCloseWorker(deps: WorkerDeps) {
   return defineWorker({
     type: 'egov.application-window-close',
-    description:
-      'R6: submitted projects of the plan year (with a running process) → appliedProjectIds for the R7 review',
+    description: 'R6: submitted projects of the plan year → appliedProjectIds for the R7 review',
     input: windowCloseInput,
     output: z.object({ appliedProjectIds: z.array(z.string()) }),
     async handle({ variables: v }) {
@@ -22,8 +21,8 @@ export function createApplicationWindowCloseWorker(deps: WorkerDeps) {
         where: { planYear: v.planYear, stage: 'submitted' },
         order: { id: 'ASC' },
       });
-      // urgent (R8.2) projects do not wait for the window; they are reviewed already
-      const ids = rows.filter((p) => p.processInstanceKey !== null).map((p) => String(p.id));
+      // a project without a running instance only buffers the message until its TTL ends
+      const ids = rows.map((p) => String(p.id));
       return complete({ appliedProjectIds: ids });
     },
   });

@@ -10,19 +10,21 @@ import type { WorkerDeps } from './deps';
 import { projectEffectWorker } from './recording';
 import { amount, moneyToNumber, projectIdSchema, toMoney } from './support';
 
-export const fundRecoveryInput = z.object({ projectId: projectIdSchema, fundRecoveryAmount: amount });
+// no amount: everything not yet paid is recovered
+export const fundRecoveryInput = z.object({ projectId: projectIdSchema, fundRecoveryAmount: amount.nullish() });
 
 export function createFundRecoveryWorker(deps: WorkerDeps) {
   return projectEffectWorker(deps, {
     type: 'egov.fund-recovery',
-    description: 'R19.3: recovers funds — the approved amount falls by the recovered amount, capped at what is unpaid',
+    description:
+      'R19.3: recovers funds — the approved amount falls by the recovered amount (default: all unpaid), capped at what is unpaid',
     input: fundRecoveryInput,
     output: z.object({ recoveredAmount: z.number() }),
     async apply({ m, project, v, now }) {
       const entries = await m.getRepository(LedgerEntryEntity).findBy({ projectId: project.id });
       const balance = ledgerBalance(project.approvedAmount, entries);
       const available = toCents(balance.available) > 0n ? toCents(balance.available) : 0n;
-      const asked = toCents(toMoney(v.fundRecoveryAmount));
+      const asked = v.fundRecoveryAmount == null ? available : toCents(toMoney(v.fundRecoveryAmount));
       const recovered = asked < available ? asked : available;
       if (project.approvedAmount !== null && recovered > 0n) {
         await m

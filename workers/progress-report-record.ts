@@ -27,7 +27,7 @@ export const progressReportInput = z.object({
   reportProjectName: text(200),
   reportMainContent: text(5000),
   reportConstructionUnit: text(100),
-  reportProgress: z.string().trim().min(1).max(5000),
+  reportProgress: text(5000),
   expectedCompletionDate: dateLike.nullish(),
   reportTotalInvestment: amount.nullish(),
   reportInvestedAmount: amount.nullish(),

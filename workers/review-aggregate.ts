@@ -47,7 +47,8 @@ export const expertScoreSchema = z.object({
   feasibility: score,
   budget: score,
   crypto: score,
-  recommendation: z.enum(['pass', 'fail']),
+  // an expert who left the recommendation empty is not counted against the project
+  recommendation: z.enum(['pass', 'fail']).nullish(),
 });
 export type ExpertScoreSheet = z.output<typeof expertScoreSchema>;
 

@@ -131,11 +131,11 @@ describe('annual planning (R6, R8.1, R5)', () => {
     const a = await addProject(env, { planYear: 2031, stage: 'submitted' });
     await addProject(env, { planYear: 2031, stage: 'draft' });
     await addProject(env, { planYear: 2032, stage: 'submitted' });
-    await addProject(env, { planYear: 2031, stage: 'submitted', processInstanceKey: null });
+    const b = await addProject(env, { planYear: 2031, stage: 'submitted', processInstanceKey: null });
     const out = await completed(env, createApplicationWindowCloseWorker(env.deps) as unknown as WorkerDefinition, {
       planYear: 2031,
     });
-    expect(out).toEqual({ appliedProjectIds: [String(a.id)] });
+    expect(out).toEqual({ appliedProjectIds: [String(a.id), String(b.id)] });
   });
 
   it('should compile the candidates, publish the plan and allocate funds capped at the approval', async () => {

@@ -908,3 +908,13 @@ describe('idempotency: the same job delivered twice changes nothing the second t
     expect(await snapshot(env.ds)).toEqual(before);
   });
 });
+
+describe('lenient where a person may leave a field empty', () => {
+  it('egov.fund-recovery without an amount recovers everything not yet paid (R19.3)', async () => {
+    const p = await addProject(env, { stage: 'implementation', approvedAmount: '80.00' });
+    expect(await completed(env, w(createFundRecoveryWorker), { projectId: pid(p), fundRecoveryAmount: null })).toEqual({
+      recoveredAmount: 80,
+    });
+    expect((await project(p.id)).approvedAmount).toBe('0.00');
+  });
+});

@@ -177,6 +177,11 @@ describe('R7 review aggregation', () => {
     expect(aggregateReview({ ...bodies, expertScores: one, totalInvestment: 1 }, config).reviewOutcome).toBe('pass');
   });
 
+  it('should not count an empty recommendation against the project', () => {
+    const scores = [sheet('a', 80, 'fail'), { ...sheet('b', 80), recommendation: null }, sheet('c', 80)];
+    expect(aggregateReview({ ...bodies, expertScores: scores, totalInvestment: 1 }, config).reviewOutcome).toBe('pass');
+  });
+
   it('should fail on any body failing, and return when a body returns (fail wins over return)', () => {
     const ret = { decision: 'return' as const, reason: '概算偏高，请细化' };
     const fail = { decision: 'fail' as const, reason: '与已建系统重复' };
