@@ -133,7 +133,7 @@ export function domainDeadlines(
     }
     if (uncovered > 0) {
       logger?.error(
-        { obligations: uncovered, coveredYears: calendar.coveredYears().at(-1) },
+        { obligations: uncovered, lastCoveredYear: calendar.coveredYears().at(-1) },
         'deadlines in a year the working-day calendar does not cover were skipped: add config/holidays/<year>.json',
       );
     }
