@@ -279,6 +279,9 @@ class ProcessCompiler {
     if (el.kind === 'startEvent') el.interrupting = n.isInterrupting !== false;
     const gwDefault = n.default as Node | undefined;
     if (gwDefault) el.defaultFlow = gwDefault.id;
+    if (gwDefault && el.kind !== 'exclusiveGateway' && el.kind !== 'inclusiveGateway') {
+      this.issue(id, 'default flows are only supported on exclusive and inclusive gateways');
+    }
 
     // behaviour per kind
     const td = ext(n, 'zeebe:TaskDefinition');
@@ -498,6 +501,12 @@ class ProcessCompiler {
       }
       const cond = str((fe.conditionExpression as Node | undefined)?.body);
       const flow: FlowModel = { id, name: str(fe.name), sourceId: src.id, targetId: tgt.id };
+      if (cond && src.kind !== 'exclusiveGateway' && src.kind !== 'inclusiveGateway') {
+        this.issue(
+          id,
+          `conditional sequence flows are only supported after exclusive and inclusive gateways (source '${src.id}')`,
+        );
+      }
       if (cond) {
         if (!isExpression(cond)) this.issue(id, `condition must be a FEEL expression starting with '=': '${cond}'`);
         flow.condition = exprBody(cond);

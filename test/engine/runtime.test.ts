@@ -94,6 +94,22 @@ describe('runtime: deployment', () => {
     expect(err.message).toContain('processId');
   });
 
+  it('should reject conditions and default flows outside exclusive and inclusive gateways', async () => {
+    const xml3 = bpmn(
+      'bad_cond',
+      [
+        '<bpmn:startEvent id="start" />',
+        serviceTask('t', 'c'),
+        '<bpmn:endEvent id="a" /><bpmn:endEvent id="b" />',
+        flow('f1', 'start', 't'),
+        flow('fa', 't', 'a', '= x'),
+        flow('fb', 't', 'b'),
+      ].join('\n'),
+    );
+    const err = (await h.rt.deployResources([res('cond.bpmn', xml3)]).catch((e: Error) => e)) as Error;
+    expect(err.message).toContain('Element: fa');
+  });
+
   it('should reject resources that are neither BPMN nor forms, and forms without an id', async () => {
     await expect(h.rt.deployResources([res('x.dmn', '<definitions />')])).rejects.toMatchObject({ status: 400 });
     await expect(h.rt.deployResources([res('x.form', '{"components":[]}')])).rejects.toMatchObject({ status: 400 });
