@@ -4,6 +4,7 @@
  */
 import type { EntitySchema, MigrationInterface } from 'typeorm';
 import { AuditLog1764000000000 } from './migrations/1764000000000-AuditLog';
+import { WorkerEffects1764000000100 } from './migrations/1764000000100-WorkerEffects';
 import { domainEntities } from '../domain/entities';
 import { domainMigrations } from '../domain/migrations';
 import { MailOutbox1764300000000 } from '../notify/migrations/1764300000000-MailOutbox';
@@ -15,6 +16,7 @@ export const entities: EntitySchema[] = [...(domainEntities as EntitySchema[])];
 
 export const migrations: MigrationClass[] = [
   AuditLog1764000000000,
+  WorkerEffects1764000000100,
   ...domainMigrations,
   MailOutbox1764300000000,
   TaskComments1764400000000,
