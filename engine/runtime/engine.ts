@@ -1012,19 +1012,19 @@ export class Proc {
   /** no token left in the scope: it completes */
   async checkScope(scopeKey: string, force = false) {
     if (!force && (this.pending.get(scopeKey) ?? 0) > 0) return;
+    const tokens = await this.sql.all(`SELECT token_key, element_id FROM zb_join_token WHERE flow_scope_key = ?`, [
+      scopeKey,
+    ]);
     const active = await this.sql.all(
       `SELECT element_instance_key FROM zb_element_instance WHERE flow_scope_key = ? AND state = 'ACTIVE' LIMIT 1`,
       [scopeKey],
     );
-    if (active.length) return;
-    const tokens = await this.sql.all(`SELECT token_key, element_id FROM zb_join_token WHERE flow_scope_key = ?`, [
-      scopeKey,
-    ]);
+    if (active.length && !tokens.length) return;
     const scope = await this.ei(scopeKey);
     if (!scope || scope.state !== 'ACTIVE' || scope.type === 'MULTI_INSTANCE_BODY') return;
     const model = await this.model(scope.defKey);
     if (tokens.length) {
-      // an inclusive join may now be able to fire, since nothing else can arrive
+      // a token ended elsewhere: a waiting inclusive join may no longer expect anything
       const gwIds = [...new Set(tokens.map((t) => String(t.element_id)))];
       for (const id of gwIds) {
         const gw = model.elements.get(id);

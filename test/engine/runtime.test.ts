@@ -359,6 +359,43 @@ describe('runtime: gateways and variables', () => {
     expect(await d.state(pi)).toBe('COMPLETED');
   });
 
+  it('should let an inclusive join fire when a taken branch ends elsewhere', async () => {
+    await d.deploy(
+      'incl2.bpmn',
+      bpmn(
+        'incl2',
+        [
+          '<bpmn:startEvent id="start" />',
+          '<bpmn:inclusiveGateway id="fork" /><bpmn:inclusiveGateway id="join" />',
+          serviceTask('a', 'inc2-a'),
+          serviceTask('b', 'inc2-b'),
+          '<bpmn:exclusiveGateway id="xb" default="toJoin" />',
+          serviceTask('after', 'inc2-after'),
+          '<bpmn:endEvent id="end" /><bpmn:endEvent id="bEnd" />',
+          flow('f0', 'start', 'fork'),
+          flow('fa', 'fork', 'a', '= true'),
+          flow('fb', 'fork', 'b', '= true'),
+          flow('fa2', 'a', 'join'),
+          flow('fb2', 'b', 'xb'),
+          flow('toEnd', 'xb', 'bEnd', '= skip'),
+          flow('toJoin', 'xb', 'join'),
+          flow('fj', 'join', 'after'),
+          flow('fe', 'after', 'end'),
+        ].join('\n'),
+      ),
+    );
+    const pi = await d.start('incl2', { skip: true });
+    const [a] = await d.jobs('inc2-a');
+    await h.rt.completeJob(a!.jobKey, {});
+    expect(await d.jobs('inc2-after')).toHaveLength(0);
+    const [b] = await d.jobs('inc2-b');
+    await h.rt.completeJob(b!.jobKey, {});
+    const [after] = await d.jobs('inc2-after');
+    expect(after).toBeDefined();
+    await h.rt.completeJob(after!.jobKey, {});
+    expect(await d.state(pi)).toBe('COMPLETED');
+  });
+
   it('should apply input mappings locally and output mappings to the parent scope', async () => {
     await d.deploy(
       'io.bpmn',
