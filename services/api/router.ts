@@ -74,6 +74,8 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
         return { kind, id, projectId: (await services.reviews.getRound(id)).projectId };
       case 'rectification':
         return { kind, id, projectId: (await services.rectifications.get(id)).projectId };
+      case 'catalogue':
+        return { kind, id, orgId: (await services.catalogue.get(id)).orgId };
       case 'user':
         await services.identity.userView(id).catch(() => {
           throw new HttpError(404, '用户不存在');
@@ -114,7 +116,11 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
         if (r.resource) {
           resource = await loadResource(r.resource, parseId(String(req.params.id ?? '')));
           const facts = {
-            projectOrgIds: resource.projectId ? await services.projects.memberOrgIds(resource.projectId) : undefined,
+            projectOrgIds: resource.projectId
+              ? await services.projects.memberOrgIds(resource.projectId)
+              : resource.orgId !== undefined
+                ? [resource.orgId]
+                : undefined,
             assignedExpertIds: r.resource === 'reviewRound' ? await services.reviews.expertIds(resource.id) : undefined,
           };
           const decision = authorizeResource(principal!, r.scope, facts);

@@ -48,6 +48,8 @@ const BUDGET_READERS: Access = {
   roles: ['staff', 'manager', 'auditor'],
   orgCodes: ['data-bureau', 'finance', 'drc', 'audit'],
 };
+/** R5, R21: the DRC approves projects and keeps the district government investment plan */
+const DRC: Access = { roles: ['staff', 'manager'], orgCodes: ['drc'] };
 const ADMIN: Access = { roles: ['admin'], orgTypes: ['bureau'] };
 const ADMIN_OR_AUDITOR: Access = { roles: ['admin', 'auditor'], orgTypes: ['bureau'] };
 const EXPERT: Access = { roles: ['expert'], orgTypes: ['expert'] };
@@ -906,6 +908,164 @@ export const routes: AnyRoute[] = [
     scope: 'bureau-wide',
     query: s.yearQuery,
     handler: async ({ query, services }) => services.delivery.postEvaluationsForBudget(query.year),
+  }),
+
+  // ---- plans: annual construction plan (R8), investment plan (R21)
+  route({
+    id: 'annualPlans.compile',
+    method: 'post',
+    path: '/annual-plans',
+    summary: '编制年度政务信息化项目建设计划（R8.1）',
+    tag: 'plans',
+    access: DATA_BUREAU,
+    scope: 'bureau-wide',
+    body: s.compilePlanBody,
+    successStatus: 201,
+    handler: async ({ principal, body, services }) => services.plans.compile(body.year, principal.id),
+  }),
+  route({
+    id: 'annualPlans.get',
+    method: 'get',
+    path: '/annual-plans/:year',
+    summary: '年度建设计划及其项目',
+    tag: 'plans',
+    access: DATA_BUREAU_READERS,
+    scope: 'bureau-wide',
+    handler: async ({ params, services }) => services.plans.view(s.yearParam.parse(params.year)),
+  }),
+  route({
+    id: 'annualPlans.export',
+    method: 'get',
+    path: '/annual-plans/:year/export.xlsx',
+    summary: '导出年度建设计划（Excel）',
+    tag: 'plans',
+    access: DATA_BUREAU_READERS,
+    scope: 'bureau-wide',
+    produces: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    handler: async ({ params, services, res }) => {
+      const year = s.yearParam.parse(params.year);
+      const buf = await services.plans.exportXlsx(year);
+      res
+        .status(200)
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .setHeader(
+          'Content-Disposition',
+          `attachment; filename="plan-${year}.xlsx"; filename*=UTF-8''${encodeURIComponent(`${year}年度建设计划.xlsx`)}`,
+        )
+        .send(buf);
+      return undefined;
+    },
+  }),
+  route({
+    id: 'annualPlans.addEntry',
+    method: 'post',
+    path: '/annual-plans/:year/entries',
+    summary: '将通过审查的项目列入计划（批准后仅可临时追加，R8.2）',
+    tag: 'plans',
+    access: DATA_BUREAU,
+    scope: 'bureau-wide',
+    body: s.planEntryBody,
+    successStatus: 201,
+    handler: async ({ params, principal, body, services }) =>
+      services.plans.addEntry(s.yearParam.parse(params.year), principal.id, body),
+  }),
+  route({
+    id: 'annualPlans.removeEntry',
+    method: 'delete',
+    path: '/annual-plans/:year/entries/:projectId',
+    summary: '从草拟中的计划移出项目',
+    tag: 'plans',
+    access: DATA_BUREAU,
+    scope: 'bureau-wide',
+    handler: async ({ params, services }) =>
+      services.plans.removeEntry(s.yearParam.parse(params.year), s.idParam.parse(params.projectId)),
+  }),
+  route({
+    id: 'annualPlans.submit',
+    method: 'post',
+    path: '/annual-plans/:year/submit',
+    summary: '报送区政府审批',
+    tag: 'plans',
+    access: DATA_BUREAU_MANAGER,
+    scope: 'bureau-wide',
+    body: s.emptyBody,
+    handler: async ({ params, principal, services }) =>
+      services.plans.transition(s.yearParam.parse(params.year), 'submitted', principal.id),
+  }),
+  route({
+    id: 'annualPlans.approve',
+    method: 'post',
+    path: '/annual-plans/:year/approve',
+    summary: '区政府批准年度建设计划（R8.1）',
+    tag: 'plans',
+    access: GOVERNMENT,
+    scope: 'bureau-wide',
+    body: s.emptyBody,
+    handler: async ({ params, principal, services }) =>
+      services.plans.transition(s.yearParam.parse(params.year), 'approved', principal.id),
+  }),
+  route({
+    id: 'investmentPlan.list',
+    method: 'get',
+    path: '/investment-plan',
+    summary: '区本级政府性投资计划（R21）',
+    tag: 'plans',
+    access: DATA_BUREAU_READERS,
+    scope: 'bureau-wide',
+    query: s.optionalYearQuery,
+    handler: async ({ query, services }) => services.plans.investmentPlan(query.year),
+  }),
+  route({
+    id: 'investmentPlan.register',
+    method: 'post',
+    path: '/projects/:id/investment-plan',
+    summary: '发改委立项并列入政府性投资计划（R5、R21）',
+    tag: 'plans',
+    access: DRC,
+    scope: 'bureau-wide',
+    resource: 'project',
+    body: s.investmentPlanBody,
+    successStatus: 201,
+    handler: async ({ resource, principal, body, services }) =>
+      services.plans.registerInvestment(resource!.id, principal.id, body),
+  }),
+
+  // ---- information-resource catalogue (R9)
+  route({
+    id: 'catalogue.list',
+    method: 'get',
+    path: '/catalogue',
+    summary: '信息资源目录（部门只见本部门，R9）',
+    tag: 'catalogue',
+    access: PROJECT_READERS,
+    scope: 'own-department',
+    query: s.catalogueQuery,
+    handler: async ({ query, visibility, services }) => services.catalogue.list(visibility, query.orgCode),
+  }),
+  route({
+    id: 'catalogue.create',
+    method: 'post',
+    path: '/catalogue',
+    summary: '新增信息资源目录条目（R9）',
+    tag: 'catalogue',
+    access: DEPARTMENT,
+    scope: 'own-department',
+    body: s.catalogueBody,
+    successStatus: 201,
+    handler: async ({ principal, body, services }) => services.catalogue.create(principal.orgId, principal.id, body),
+  }),
+  route({
+    id: 'catalogue.update',
+    method: 'put',
+    path: '/catalogue/:id',
+    summary: '修改本部门的信息资源目录条目（R9）',
+    tag: 'catalogue',
+    access: DEPARTMENT,
+    scope: 'own-department',
+    resource: 'catalogue',
+    body: s.catalogueBody,
+    handler: async ({ resource, principal, body, services }) =>
+      services.catalogue.update(resource!.id, principal.id, body),
   }),
 
   // ---- the manager's overview

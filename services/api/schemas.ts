@@ -6,6 +6,7 @@ import {
   CHANGE_CASES,
   PROCUREMENT_METHODS,
   PROJECT_STAGES,
+  SHARE_TYPES,
   UNIT_KINDS,
 } from '../domain/entities';
 import { acceptanceItemsSchema } from '../domain/lifecycle';
@@ -230,3 +231,39 @@ export const postEvaluationBody = z.strictObject({
 });
 
 export const yearQuery = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100) });
+
+export const yearParam = z.coerce.number().int().min(2000).max(2100);
+
+export const compilePlanBody = z.strictObject({ year: z.number().int().min(2000).max(2100) });
+
+export const planEntryBody = z.strictObject({
+  projectId: z.number().int().positive(),
+  amount: moneySchema.describe('本年度计划金额（万元）'),
+  urgent: z.boolean().default(false).describe('批准后临时确需追加（R8.2）'),
+});
+
+export const investmentPlanBody = z.strictObject({
+  year: z.number().int().min(2000).max(2100),
+  amount: moneySchema,
+  approvedOn: isoDate.describe('列入投资计划（立项）日期'),
+});
+
+export const optionalYearQuery = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100).optional() });
+
+export const catalogueQuery = z.strictObject({
+  orgCode: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z-]{1,39}$/)
+    .optional(),
+});
+
+export const catalogueBody = z.strictObject({
+  name: z.string().trim().min(1).max(200).describe('信息资源名称'),
+  description: z.string().trim().min(1).max(2000).describe('摘要'),
+  dataItems: z.array(z.string().trim().min(1).max(100)).min(1).max(200).describe('信息项'),
+  shareType: z.enum(SHARE_TYPES).describe('共享类型：无条件/有条件/不予共享'),
+  shareBasis: z.string().trim().max(2000).optional().describe('共享条件或不予共享的依据'),
+  recipients: z.array(z.string().min(1).max(100)).max(50).default([]).describe('有条件共享的对象（政府部门代码）'),
+  updateCycle: z.string().trim().min(1).max(40).describe('更新周期'),
+  sourceProjectId: z.number().int().positive().optional().describe('来源项目'),
+});

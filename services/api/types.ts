@@ -39,13 +39,15 @@ export interface Access {
 }
 
 /** Resources addressed by `:id`, loaded and scope-checked before the handler runs. */
-export type ResourceKind = 'project' | 'attachment' | 'reviewRound' | 'rectification' | 'user';
+export type ResourceKind = 'project' | 'attachment' | 'reviewRound' | 'rectification' | 'user' | 'catalogue';
 
 export interface LoadedResource {
   kind: ResourceKind;
   id: number;
-  /** the project the resource belongs to (absent for users) */
+  /** the project the resource belongs to (absent for users and catalogue entries) */
   projectId?: number;
+  /** the organisation that owns a resource not tied to a project (catalogue entries) */
+  orgId?: number;
 }
 
 export interface Ctx<Q = unknown, B = unknown> {

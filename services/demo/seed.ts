@@ -274,6 +274,10 @@ const APPROVED_FROM: readonly ProjectStage[] = [
   'closed',
 ];
 
+/** Stages at or after the DRC's investment plan (R21) and the annual plan (R8.1). */
+const INVESTMENT_PLANNED_FROM = APPROVED_FROM.slice(APPROVED_FROM.indexOf('investment-plan'));
+const ANNUAL_PLANNED_FROM = APPROVED_FROM.slice(APPROVED_FROM.indexOf('annual-plan'));
+
 export async function seedDemoData(services: ApiServices): Promise<{ users: number; projects: number }> {
   await services.identity.ensureOrganisations();
   const userRepo = services.dataSource.getRepository(UserEntity);
@@ -284,12 +288,13 @@ export async function seedDemoData(services: ApiServices): Promise<{ users: numb
     users++;
   }
   const projectRepo = services.dataSource.getRepository(ProjectEntity);
-  let projects = 0;
+  const dataBureau = (await services.identity.listUsers('data-bureau'))[0]!;
+  const finance = (await services.identity.listUsers('finance'))[0] ?? dataBureau;
+  const created: { id: number; demo: DemoProject; total: string }[] = [];
   for (const d of DEMO_PROJECTS) {
     if (await projectRepo.existsBy({ name: d.form.projectName })) continue;
     const org = await services.identity.organisationByCode(d.org);
-    const creator =
-      (await services.identity.listUsers(d.org))[0] ?? (await services.identity.listUsers('data-bureau'))[0]!;
+    const creator = (await services.identity.listUsers(d.org))[0] ?? dataBureau;
     const form: ApplicationForm = {
       supervisorSealed: true,
       urgent: false,
@@ -299,20 +304,44 @@ export async function seedDemoData(services: ApiServices): Promise<{ users: numb
       ...d.form,
     };
     const { project } = await services.projects.create(org, creator.id, form);
-    if (APPROVED_FROM.includes(d.stage)) {
-      await services.ledger.setApproved(project.id, project.investment.total);
-      if (d.paid && toCents(d.paid) > 0n) {
-        const finance = (await services.identity.listUsers('finance'))[0];
-        await services.ledger.book(
-          project.id,
-          'payment',
-          { amount: d.paid, valueDate: '2026-06-30', note: '演示数据' },
-          finance?.id ?? creator.id,
-        );
-      }
-    }
     await projectRepo.update({ id: project.id }, { stage: d.stage });
-    projects++;
+    if (APPROVED_FROM.includes(d.stage)) await services.ledger.setApproved(project.id, project.investment.total);
+    created.push({ id: project.id, demo: d, total: project.investment.total });
   }
-  return { users, projects };
+  // R21 investment plan and R8.1 annual plans (approved) for the projects that are past them
+  const years = new Set<number>();
+  for (const c of created) {
+    if (INVESTMENT_PLANNED_FROM.includes(c.demo.stage)) {
+      await services.plans.registerInvestment(c.id, dataBureau.id, {
+        year: c.demo.form.planYear,
+        amount: c.total,
+        approvedOn: `${c.demo.form.planYear - 1}-12-20`,
+      });
+    }
+    if (ANNUAL_PLANNED_FROM.includes(c.demo.stage)) years.add(c.demo.form.planYear);
+  }
+  for (const year of [...years].sort()) {
+    const plan = await services.plans.view(year).catch(() => services.plans.compile(year, dataBureau.id));
+    const urgent = plan.status === 'approved';
+    for (const c of created.filter(
+      (x) => x.demo.form.planYear === year && ANNUAL_PLANNED_FROM.includes(x.demo.stage),
+    )) {
+      await services.plans.addEntry(year, dataBureau.id, { projectId: c.id, amount: c.total, urgent });
+    }
+    if (plan.status === 'draft') await services.plans.transition(year, 'submitted', dataBureau.id);
+    if (plan.status !== 'approved') await services.plans.transition(year, 'approved', dataBureau.id);
+  }
+  for (const c of created) {
+    if (c.demo.paid && toCents(c.demo.paid) > 0n) {
+      await services.ledger.book(
+        c.id,
+        'payment',
+        { amount: c.demo.paid, valueDate: '2026-06-30', note: '演示数据' },
+        finance.id,
+      );
+    }
+  }
+  // stages were set before planning so that planning does not move them
+  for (const c of created) await projectRepo.update({ id: c.id }, { stage: c.demo.stage });
+  return { users, projects: created.length };
 }

@@ -24,6 +24,7 @@ import {
   type UnitKind,
 } from './entities';
 import { compareMoney, fromCents, toCents, type Money } from './money';
+import { PlanService } from './plans';
 
 // ---------------------------------------------------------------- pure rules
 
@@ -140,6 +141,9 @@ export class DeliveryService {
       if (!proc?.awardedOn) throw new HttpError(422, '关联的采购不存在或尚未确定中标（R14）');
     }
     if (input.acceptanceDue <= input.signedOn) throw new HttpError(400, '合同约定验收日期须晚于签订日期');
+    if (!(await new PlanService(this.ds, this.now).investmentFacts(projectId)).inInvestmentPlan) {
+      throw new HttpError(422, '项目尚未列入区本级政府性投资计划，不得签订建设合同（R21）', { rule: 'R21' });
+    }
     const problem = contractProblem(p.approvedAmount, await this.contractedSum(projectId), input.amount);
     if (problem) throw new HttpError(422, problem, { rule: 'R19.1' });
     const repo = this.ds.getRepository(ContractEntity);

@@ -841,6 +841,127 @@ export const PostEvaluationEntity = new EntitySchema<PostEvaluation>({
   },
 });
 
+// ---------------------------------------------------------------- plans (R8, R21) and the information-resource catalogue (R9)
+
+export const PLAN_STATUSES = ['draft', 'submitted', 'approved'] as const;
+export type PlanStatus = (typeof PLAN_STATUSES)[number];
+
+/** R8.1 annual construction plan, compiled by the data bureau, approved by the district government. */
+export interface AnnualPlan {
+  id: number;
+  year: number;
+  status: PlanStatus;
+  compiledBy: number;
+  compiledAt: string;
+  approvedBy: number | null;
+  approvedAt: string | null;
+}
+
+export const AnnualPlanEntity = new EntitySchema<AnnualPlan>({
+  name: 'AnnualPlan',
+  tableName: 'annual_plan',
+  columns: {
+    id,
+    year: int('year'),
+    status: str('status', 20) as never,
+    compiledBy: int('compiled_by'),
+    compiledAt: ts('compiled_at'),
+    approvedBy: int('approved_by', true),
+    approvedAt: ts('approved_at', true),
+  },
+});
+
+export interface AnnualPlanEntry {
+  id: number;
+  planId: number;
+  projectId: number;
+  amount: Money;
+  /** R8.2: added after approval as an urgent ad-hoc project */
+  urgent: boolean;
+  addedBy: number;
+  addedAt: string;
+}
+
+export const AnnualPlanEntryEntity = new EntitySchema<AnnualPlanEntry>({
+  name: 'AnnualPlanEntry',
+  tableName: 'annual_plan_entry',
+  columns: {
+    id,
+    planId: int('plan_id'),
+    projectId: int('project_id'),
+    amount: money('amount'),
+    urgent: bool('urgent'),
+    addedBy: int('added_by'),
+    addedAt: ts('added_at'),
+  },
+});
+
+/** R21: the project in the district government investment plan (DRC). */
+export interface InvestmentPlanEntry {
+  id: number;
+  projectId: number;
+  year: number;
+  amount: Money;
+  approvedOn: string;
+  recordedBy: number;
+  recordedAt: string;
+}
+
+export const InvestmentPlanEntryEntity = new EntitySchema<InvestmentPlanEntry>({
+  name: 'InvestmentPlanEntry',
+  tableName: 'investment_plan_entry',
+  columns: {
+    id,
+    projectId: int('project_id'),
+    year: int('year'),
+    amount: money('amount'),
+    approvedOn: str('approved_on', 10),
+    recordedBy: int('recorded_by'),
+    recordedAt: ts('recorded_at'),
+  },
+});
+
+export const SHARE_TYPES = ['unconditional', 'conditional', 'none'] as const;
+export type ShareType = (typeof SHARE_TYPES)[number];
+
+/** R9 information-resource catalogue entry of a department. */
+export interface CatalogueEntry {
+  id: number;
+  orgId: number;
+  name: string;
+  description: string;
+  /** data items, one per line */
+  dataItems: string;
+  shareType: ShareType;
+  /** conditions of conditional sharing, or the legal basis for not sharing */
+  shareBasis: string | null;
+  /** organisation codes that may use conditionally shared data (never companies, R9) */
+  recipients: string;
+  updateCycle: string;
+  sourceProjectId: number | null;
+  updatedBy: number;
+  updatedAt: string;
+}
+
+export const CatalogueEntryEntity = new EntitySchema<CatalogueEntry>({
+  name: 'CatalogueEntry',
+  tableName: 'catalogue_entry',
+  columns: {
+    id,
+    orgId: int('org_id'),
+    name: str('name', 200),
+    description: text('description', false),
+    dataItems: text('data_items', false),
+    shareType: str('share_type', 20) as never,
+    shareBasis: text('share_basis'),
+    recipients: str('recipients', 500),
+    updateCycle: str('update_cycle', 40),
+    sourceProjectId: int('source_project_id', true),
+    updatedBy: int('updated_by'),
+    updatedAt: ts('updated_at'),
+  },
+});
+
 export const domainEntities = [
   OrganisationEntity,
   UserEntity,
@@ -865,4 +986,8 @@ export const domainEntities = [
   UnitDesignationEntity,
   ComplianceCheckEntity,
   PostEvaluationEntity,
+  AnnualPlanEntity,
+  AnnualPlanEntryEntity,
+  InvestmentPlanEntryEntity,
+  CatalogueEntryEntity,
 ];

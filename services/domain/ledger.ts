@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { HttpError } from '../http/problem';
 import { ContractEntity, LedgerEntryEntity, ProjectEntity, type LedgerEntry, type LedgerKind } from './entities';
 import { fromCents, toCents, type Money } from './money';
+import { investmentPreconditionProblem, PlanService } from './plans';
 
 export interface LedgerBalance {
   approved: Money | null;
@@ -69,6 +70,10 @@ export class LedgerService {
       const entries = await m.getRepository(LedgerEntryEntity).findBy({ projectId });
       const problem = checkLedgerEntry(ledgerBalance(project.approvedAmount, entries), kind, input.amount);
       if (problem) throw new HttpError(422, problem, { rule: 'R19.2' });
+      if (kind === 'payment') {
+        const gate = investmentPreconditionProblem(await new PlanService(this.ds, this.now).investmentFacts(projectId, m));
+        if (gate) throw new HttpError(422, gate, { rule: gate.includes('R21') ? 'R21' : 'R8.1' });
+      }
       await m.getRepository(LedgerEntryEntity).insert({
         projectId,
         kind,

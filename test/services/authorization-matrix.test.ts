@@ -29,7 +29,8 @@ type P =
   | 'auditor'
   | 'government'
   | 'trading'
-  | 'cyberspace';
+  | 'cyberspace'
+  | 'drc';
 
 const USERNAMES: Record<P, string> = {
   'dept-staff': 'jyj.staff',
@@ -44,6 +45,7 @@ const USERNAMES: Record<P, string> = {
   government: 'zf.staff',
   trading: 'jyzx.staff',
   cyberspace: 'wxb.staff',
+  drc: 'fgw.staff',
 };
 const PRINCIPALS = Object.keys(USERNAMES) as P[];
 const ALL: P[] = PRINCIPALS;
@@ -59,6 +61,19 @@ const READERS: P[] = [
   'government',
   'trading',
   'cyberspace',
+  'drc',
+];
+/** bureau users with staff/manager/admin/auditor roles */
+const BUREAU_READERS: P[] = [
+  'db-staff',
+  'db-manager',
+  'admin',
+  'finance',
+  'auditor',
+  'government',
+  'trading',
+  'cyberspace',
+  'drc',
 ];
 const DEPT: P[] = ['dept-staff', 'dept-manager'];
 
@@ -75,7 +90,7 @@ const EXPECTED: Record<string, P[] | 'public'> = {
   'users.list': ['admin', 'auditor'],
   'users.create': ['admin'],
   'users.update': ['admin'],
-  'experts.list': ['db-staff', 'db-manager', 'admin', 'finance', 'auditor', 'government', 'trading', 'cyberspace'],
+  'experts.list': BUREAU_READERS,
   'projects.list': READERS,
   'projects.export': READERS,
   'projects.create': DEPT,
@@ -99,9 +114,9 @@ const EXPECTED: Record<string, P[] | 'public'> = {
   'ledger.pay': ['finance'],
   'ledger.returnSurplus': ['finance'],
   'rectifications.listOfProject': READERS,
-  'rectifications.issue': ['db-staff', 'db-manager', 'finance', 'cyberspace'],
+  'rectifications.issue': ['db-staff', 'db-manager', 'finance', 'cyberspace', 'drc'],
   'rectifications.respond': DEPT,
-  'rectifications.review': ['db-staff', 'db-manager', 'finance', 'cyberspace'],
+  'rectifications.review': ['db-staff', 'db-manager', 'finance', 'cyberspace', 'drc'],
   'progressReports.list': READERS,
   'progressReports.submit': DEPT,
   'changeRequests.list': READERS,
@@ -122,7 +137,7 @@ const EXPECTED: Record<string, P[] | 'public'> = {
   'procurements.award': ['trading'],
   'contracts.list': READERS,
   'contracts.create': DEPT,
-  'serviceUnits.list': ['db-staff', 'db-manager', 'admin', 'finance', 'auditor', 'government', 'trading', 'cyberspace'],
+  'serviceUnits.list': BUREAU_READERS,
   'serviceUnits.create': ['db-staff', 'db-manager'],
   'designations.list': READERS,
   'designations.set': ['db-staff', 'db-manager'],
@@ -130,7 +145,19 @@ const EXPECTED: Record<string, P[] | 'public'> = {
   'checks.record': ['cyberspace'],
   'postEvaluation.get': READERS,
   'postEvaluation.record': ['db-staff', 'db-manager'],
-  'postEvaluations.forBudget': ['db-staff', 'db-manager', 'finance', 'auditor'],
+  'postEvaluations.forBudget': ['db-staff', 'db-manager', 'finance', 'auditor', 'drc'],
+  'annualPlans.compile': ['db-staff', 'db-manager'],
+  'annualPlans.get': BUREAU_READERS,
+  'annualPlans.export': BUREAU_READERS,
+  'annualPlans.addEntry': ['db-staff', 'db-manager'],
+  'annualPlans.removeEntry': ['db-staff', 'db-manager'],
+  'annualPlans.submit': ['db-manager'],
+  'annualPlans.approve': ['government'],
+  'investmentPlan.list': BUREAU_READERS,
+  'investmentPlan.register': ['drc'],
+  'catalogue.list': READERS,
+  'catalogue.create': DEPT,
+  'catalogue.update': DEPT,
   'dashboard.overview': READERS,
   'audit.list': ['admin', 'auditor'],
   openapi: 'public',
@@ -210,6 +237,17 @@ describe('authorisation matrix (generated from services/api/routes.ts)', () => {
         })
       ).id;
       bucket.user = await id(side === 'own' ? 'jyj.staff' : 'wjw.staff');
+      const owner = await s.identity.organisationByCode(side === 'own' ? 'JYJ' : 'WJW');
+      bucket.catalogue = (
+        await s.catalogue.create(owner.id, bucket.user, {
+          name: `${owner.name}基础数据`,
+          description: '测试目录条目',
+          dataItems: ['名称', '代码'],
+          shareType: 'unconditional',
+          recipients: [],
+          updateCycle: '每月',
+        })
+      ).id;
       await startProjectProcess(api.ds, engine.client, p.id);
     }
     for (const p of PRINCIPALS) {

@@ -22,6 +22,8 @@ import {
 import { addMoney, compareMoney, fromCents, moneySchema, normaliseMoney, toCents } from '../../services/domain/money';
 import { candidateGroupsOf } from '../../services/domain/organisations';
 import { requiredMaterials } from '../../services/domain/project-service';
+import { investmentPreconditionProblem, planEntryProblem } from '../../services/domain/plans';
+import { catalogueProblems } from '../../services/domain/catalogue';
 import { isRectificationOverdue } from '../../services/domain/rectification';
 import { aggregateScores, type Scores } from '../../services/domain/review';
 import { rolesAllowedFor } from '../../services/domain/identity-service';
@@ -321,5 +323,35 @@ describe('delivery rules (R14, R19.1, R29)', () => {
     expect(postEvaluationProblem(59, 'increase')).toMatch(/R29/);
     expect(postEvaluationProblem(59, 'reduce')).toBeNull();
     expect(postEvaluationProblem(95, 'increase')).toBeNull();
+  });
+});
+
+describe('plan and catalogue rules (R8, R21, R9)', () => {
+  const reviewed = { stage: 'approval' as const, approvedAmount: '100.00', totalInvestment: '120.00' };
+  it('should admit only reviewed projects within their amount, and only urgent ones after approval (R8)', () => {
+    expect(planEntryProblem(reviewed, '100.00', { status: 'draft', urgent: false })).toBeNull();
+    expect(planEntryProblem(reviewed, '100.01', { status: 'draft', urgent: false })).toMatch(/超过/);
+    expect(planEntryProblem({ ...reviewed, stage: 'joint-review' }, '1.00')).toMatch(/R8\.1/);
+    expect(planEntryProblem({ ...reviewed, approvedAmount: null }, '120.00')).toBeNull();
+    expect(planEntryProblem(reviewed, '1.00', { status: 'approved', urgent: false })).toMatch(/R8\.2/);
+    expect(planEntryProblem(reviewed, '1.00', { status: 'approved', urgent: true })).toBeNull();
+    expect(planEntryProblem(reviewed, '1.00', { status: 'submitted', urgent: false })).not.toBeNull();
+  });
+  it('should gate investment on the investment plan (R21) and the approved annual plan (R8.1)', () => {
+    expect(investmentPreconditionProblem({ inInvestmentPlan: false, inApprovedAnnualPlan: true })).toMatch(/R21/);
+    expect(investmentPreconditionProblem({ inInvestmentPlan: true, inApprovedAnnualPlan: false })).toMatch(/R8\.1/);
+    expect(investmentPreconditionProblem({ inInvestmentPlan: true, inApprovedAnnualPlan: true })).toBeNull();
+  });
+  it('should share only with government bodies and state conditions or basis (R9)', () => {
+    const known = new Set(['MZJ', 'finance']);
+    const base = { name: 'x', description: 'y', dataItems: ['a'], updateCycle: '每月' };
+    expect(catalogueProblems({ ...base, shareType: 'unconditional', recipients: [] }, known)).toEqual([]);
+    expect(
+      catalogueProblems({ ...base, shareType: 'conditional', shareBasis: '核验', recipients: ['MZJ'] }, known),
+    ).toEqual([]);
+    expect(
+      catalogueProblems({ ...base, shareType: 'conditional', shareBasis: '核验', recipients: ['某公司'] }, known)[0],
+    ).toMatch(/R9/);
+    expect(catalogueProblems({ ...base, shareType: 'none', recipients: [] }, known)).toHaveLength(1);
   });
 });

@@ -4,6 +4,7 @@ import { Projects1764100001000 } from './1764100001000-Projects';
 import { Oversight1764100002000 } from './1764100002000-Oversight';
 import { Lifecycle1764100003000 } from './1764100003000-Lifecycle';
 import { Delivery1764100004000 } from './1764100004000-Delivery';
+import { Plans1764100005000 } from './1764100005000-Plans';
 
 export const domainMigrations = [
   Identity1764100000000,
@@ -11,4 +12,5 @@ export const domainMigrations = [
   Oversight1764100002000,
   Lifecycle1764100003000,
   Delivery1764100004000,
+  Plans1764100005000,
 ];

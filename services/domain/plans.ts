@@ -1,0 +1,225 @@
+/**
+ * Plans: the annual construction plan compiled by the data bureau from reviewed projects and
+ * approved by the district government (R8.1), urgent ad-hoc additions after approval (R8.2), and
+ * the DRC's district government investment plan (R21). No fiscal payment without an approved
+ * plan entry (R8.1) and no construction investment before the investment plan (R21).
+ */
+import ExcelJS from 'exceljs';
+import type { DataSource, EntityManager } from 'typeorm';
+import { In } from 'typeorm';
+import { HttpError, notFound } from '../http/problem';
+import {
+  AnnualPlanEntity,
+  AnnualPlanEntryEntity,
+  InvestmentPlanEntryEntity,
+  OrganisationEntity,
+  ProjectEntity,
+  STAGE_NAMES,
+  type AnnualPlan,
+  type PlanStatus,
+  type Project,
+  type ProjectStage,
+} from './entities';
+import { addMoney, compareMoney, type Money } from './money';
+
+/** Stages before or outside a passed joint review: such projects cannot be planned (R8.1). */
+const UNREVIEWED: readonly ProjectStage[] = [
+  'draft',
+  'not-governed',
+  'submitted',
+  'joint-review',
+  'rejected',
+  'terminated',
+];
+
+/** Pure: why a project cannot enter a plan with this amount, or null. */
+export function planEntryProblem(
+  project: Pick<Project, 'stage' | 'approvedAmount' | 'totalInvestment'>,
+  amount: Money,
+  plan?: { status: PlanStatus; urgent: boolean },
+): string | null {
+  if (UNREVIEWED.includes(project.stage))
+    return `项目处于“${STAGE_NAMES[project.stage]}”阶段，未通过联合审查的项目不得列入计划（R8.1）`;
+  const ceiling = project.approvedAmount ?? project.totalInvestment;
+  if (compareMoney(amount, ceiling) > 0) return `计划金额 ${amount} 万元超过项目批复（申报）金额 ${ceiling} 万元`;
+  if (compareMoney(amount, '0') <= 0) return '计划金额必须大于 0';
+  if (plan?.status === 'approved' && !plan.urgent) return '年度计划已批准，只能以临时确需项目追加（R8.2）';
+  if (plan?.status === 'submitted') return '年度计划已报送审批，不能修改';
+  return null;
+}
+
+/** Pure: R8.1 and R21 preconditions of a fiscal payment / construction investment. */
+export function investmentPreconditionProblem(facts: {
+  inApprovedAnnualPlan: boolean;
+  inInvestmentPlan: boolean;
+}): string | null {
+  if (!facts.inInvestmentPlan) return '项目尚未列入区本级政府性投资计划，不得进行建设投资（R21）';
+  if (!facts.inApprovedAnnualPlan) return '项目未列入经批准的年度建设计划，不得安排财政资金（R8.1）';
+  return null;
+}
+
+export class PlanService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  private async plan(year: number, m: EntityManager = this.ds.manager): Promise<AnnualPlan> {
+    const plan = await m.getRepository(AnnualPlanEntity).findOneBy({ year });
+    if (!plan) throw notFound(`${year} 年度建设计划不存在`);
+    return plan;
+  }
+
+  private async project(id: number): Promise<Project> {
+    const p = await this.ds.getRepository(ProjectEntity).findOneBy({ id });
+    if (!p) throw new HttpError(400, `项目不存在：${id}`);
+    return p;
+  }
+
+  async compile(year: number, userId: number) {
+    const repo = this.ds.getRepository(AnnualPlanEntity);
+    if (await repo.existsBy({ year })) throw new HttpError(409, `${year} 年度建设计划已存在`);
+    await repo.insert({
+      year,
+      status: 'draft',
+      compiledBy: userId,
+      compiledAt: this.now().toISOString(),
+      approvedBy: null,
+      approvedAt: null,
+    });
+    return this.view(year);
+  }
+
+  async addEntry(year: number, userId: number, input: { projectId: number; amount: Money; urgent: boolean }) {
+    const plan = await this.plan(year);
+    const project = await this.project(input.projectId);
+    const problem = planEntryProblem(project, input.amount, { status: plan.status, urgent: input.urgent });
+    if (problem) throw new HttpError(422, problem, { rule: 'R8' });
+    const repo = this.ds.getRepository(AnnualPlanEntryEntity);
+    if (await repo.existsBy({ planId: plan.id, projectId: project.id })) throw new HttpError(409, '该项目已在计划中');
+    await repo.insert({
+      planId: plan.id,
+      projectId: project.id,
+      amount: input.amount,
+      urgent: input.urgent,
+      addedBy: userId,
+      addedAt: this.now().toISOString(),
+    });
+    if (project.stage === 'approval' || project.stage === 'investment-plan') {
+      await this.ds
+        .getRepository(ProjectEntity)
+        .update({ id: project.id }, { stage: 'annual-plan', updatedAt: this.now().toISOString() });
+    }
+    return this.view(year);
+  }
+
+  async removeEntry(year: number, projectId: number) {
+    const plan = await this.plan(year);
+    if (plan.status !== 'draft') throw new HttpError(409, '只能从草拟中的计划移出项目');
+    const res = await this.ds.getRepository(AnnualPlanEntryEntity).delete({ planId: plan.id, projectId });
+    if (!res.affected) throw notFound('该项目不在计划中');
+    return this.view(year);
+  }
+
+  /** draft → submitted (data bureau) → approved (district government, R8.1). */
+  async transition(year: number, to: 'submitted' | 'approved', userId: number) {
+    const from: PlanStatus = to === 'submitted' ? 'draft' : 'submitted';
+    await this.ds.transaction(async (m) => {
+      const plan = await this.plan(year, m);
+      if (to === 'submitted' && (await m.getRepository(AnnualPlanEntryEntity).countBy({ planId: plan.id })) === 0) {
+        throw new HttpError(422, '计划中没有项目');
+      }
+      const res = await m
+        .getRepository(AnnualPlanEntity)
+        .update(
+          { id: plan.id, status: from },
+          to === 'approved' ? { status: to, approvedBy: userId, approvedAt: this.now().toISOString() } : { status: to },
+        );
+      if (!res.affected)
+        throw new HttpError(409, `计划当前状态为“${plan.status}”，不能${to === 'submitted' ? '报送' : '批准'}`);
+    });
+    return this.view(year);
+  }
+
+  async view(year: number) {
+    const plan = await this.plan(year);
+    const entries = await this.ds
+      .getRepository(AnnualPlanEntryEntity)
+      .find({ where: { planId: plan.id }, order: { id: 'ASC' } });
+    const projects = new Map(
+      (await this.ds.getRepository(ProjectEntity).findBy({ id: In(entries.map((e) => e.projectId)) })).map((p) => [
+        p.id,
+        p,
+      ]),
+    );
+    const orgs = new Map((await this.ds.getRepository(OrganisationEntity).find()).map((o) => [o.id, o]));
+    return {
+      ...plan,
+      total: addMoney('0', ...entries.map((e) => e.amount)),
+      entries: entries.map((e) => {
+        const p = projects.get(e.projectId)!;
+        return {
+          projectId: p.id,
+          code: p.code,
+          name: p.name,
+          orgName: orgs.get(p.orgId)?.name ?? '',
+          category: p.category,
+          totalInvestment: p.totalInvestment,
+          amount: e.amount,
+          urgent: e.urgent,
+          addedAt: e.addedAt,
+        };
+      }),
+    };
+  }
+
+  async exportXlsx(year: number): Promise<Buffer> {
+    const plan = await this.view(year);
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet(`${year}年度建设计划`);
+    ws.addRow([`叶集区 ${year} 年度政务信息化项目建设计划（${plan.status === 'approved' ? '已批准' : '草案'}）`]);
+    ws.addRow(['序号', '项目编号', '项目名称', '建设单位', '总投资（万元）', '本年度计划（万元）', '临时追加（R8.2）']);
+    ws.getRow(2).font = { bold: true };
+    plan.entries.forEach((e, i) =>
+      ws.addRow([i + 1, e.code, e.name, e.orgName, Number(e.totalInvestment), Number(e.amount), e.urgent ? '是' : '']),
+    );
+    ws.addRow(['合计', '', '', '', '', Number(plan.total), '']);
+    ws.columns.forEach((c, i) => (c.width = [6, 16, 36, 22, 16, 18, 14][i]));
+    return Buffer.from(await wb.xlsx.writeBuffer());
+  }
+
+  // ---- R21 investment plan (DRC)
+  async registerInvestment(
+    projectId: number,
+    userId: number,
+    input: { year: number; amount: Money; approvedOn: string },
+  ) {
+    const project = await this.project(projectId);
+    const problem = planEntryProblem(project, input.amount);
+    if (problem) throw new HttpError(422, problem.replace('（R8.1）', '（R21）'), { rule: 'R21' });
+    const repo = this.ds.getRepository(InvestmentPlanEntryEntity);
+    if (await repo.existsBy({ projectId, year: input.year }))
+      throw new HttpError(409, `该项目已列入 ${input.year} 年度投资计划`);
+    await repo.insert({ projectId, ...input, recordedBy: userId, recordedAt: this.now().toISOString() });
+    if (project.stage === 'approval') {
+      await this.ds
+        .getRepository(ProjectEntity)
+        .update({ id: projectId }, { stage: 'investment-plan', updatedAt: this.now().toISOString() });
+    }
+    return repo.find({ where: { projectId }, order: { year: 'ASC' } });
+  }
+
+  investmentPlan(year?: number) {
+    return this.ds.getRepository(InvestmentPlanEntryEntity).find({ where: year ? { year } : {}, order: { id: 'ASC' } });
+  }
+
+  /** The facts behind R8.1 / R21 for a project. */
+  async investmentFacts(projectId: number, m: EntityManager = this.ds.manager) {
+    const inInvestmentPlan = await m.getRepository(InvestmentPlanEntryEntity).existsBy({ projectId });
+    const rows = (await m.query(
+      "SELECT COUNT(*) AS n FROM annual_plan_entry e JOIN annual_plan p ON p.id = e.plan_id WHERE e.project_id = ? AND p.status = 'approved'",
+      [projectId],
+    )) as { n: number | string }[];
+    return { inInvestmentPlan, inApprovedAnnualPlan: Number(rows[0]?.n ?? 0) > 0 };
+  }
+}
