@@ -260,6 +260,12 @@ export function createEngineHandler(runtime: RuntimeApi, logger: Logger) {
     const q = url.indexOf('?');
     const pathname = q < 0 ? url : url.slice(0, q);
     inFlight++;
+    // a request counts until its response is flushed (or its connection gone), so close() never
+    // cuts an answer it has already given
+    res.once('close', () => {
+      inFlight--;
+      if (inFlight === 0 && drained) drained();
+    });
     try {
       if (closing) throw unavailable('The engine is shutting down');
       const { route, params } = router.match(req.method ?? 'GET', pathname);
@@ -281,9 +287,6 @@ export function createEngineHandler(runtime: RuntimeApi, logger: Logger) {
         logger.error({ err, method: req.method, path: pathname }, 'engine http: unexpected error');
         sendProblem(res, pathname, 500, 'INTERNAL', 'Unexpected error while processing the request');
       }
-    } finally {
-      inFlight--;
-      if (inFlight === 0 && drained) drained();
     }
   };
 
@@ -331,9 +334,20 @@ export async function startEngineHttpServer(opts: EngineHttpOptions): Promise<En
     server,
     parkedActivations: () => handler.poller.parked,
     async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      let done = false;
+      const closed = new Promise<void>((resolve) =>
+        server.close(() => {
+          done = true;
+          resolve();
+        }),
+      );
       server.closeIdleConnections();
       await handler.drain();
+      // keep-alive connections turn idle once their last answer is out; give them a moment
+      for (let i = 0; i < 50 && !done; i++) {
+        server.closeIdleConnections();
+        await new Promise((r) => setTimeout(r, 20));
+      }
       server.closeAllConnections();
       await closed;
     },
