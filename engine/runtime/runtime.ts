@@ -903,14 +903,19 @@ export class Runtime implements RuntimeApi {
     return toJob(rows[0]);
   }
 
+  /** Zeebe accepts complete/fail/error for activatable and activated jobs; a failed one (back-off or incident) is rejected */
+  private ensureLive(job: { key: string; status: string }, command: string, verb: string) {
+    if (job.status === 'ACTIVATABLE' || job.status === 'ACTIVATED') return;
+    throw invalidState(
+      `Command '${command}' rejected with code 'INVALID_STATE': Expected to ${verb} job with key '${job.key}', but it is in state 'FAILED'`,
+    );
+  }
+
   async completeJob(key: string, body: Body): Promise<void> {
     const vars = varsOf(body.variables);
     await this.engine.command(async (p) => {
       const job = await this.loadJob(p, key, 'COMPLETE');
-      if (job.status === 'FAILED')
-        throw invalidState(
-          `Command 'COMPLETE' rejected with code 'INVALID_STATE': Expected to complete job with key '${key}', but it is in state 'FAILED'`,
-        );
+      this.ensureLive(job, 'COMPLETE', 'complete');
       await p.sql.run(`DELETE FROM zb_job WHERE job_key = ?`, [key]);
       await p.jobCompleted(job, vars);
     });
@@ -923,10 +928,7 @@ export class Runtime implements RuntimeApi {
     const vars = varsOf(body.variables);
     await this.engine.command(async (p) => {
       const job = await this.loadJob(p, key, 'FAIL');
-      if (job.status !== 'ACTIVATED')
-        throw invalidState(
-          `Command 'FAIL' rejected with code 'INVALID_STATE': Expected to fail activated job with key '${key}', but it is not activated`,
-        );
+      this.ensureLive(job, 'FAIL', 'fail');
       if (Object.keys(vars).length) {
         const ei = await p.ei(job.eiKey);
         if (ei) await p.setLocal(ei.key, ei.piKey, ei.tenantId, vars);
@@ -965,10 +967,7 @@ export class Runtime implements RuntimeApi {
     const vars = varsOf(body.variables);
     await this.engine.command(async (p) => {
       const job = await this.loadJob(p, key, 'THROW_ERROR');
-      if (job.status === 'FAILED')
-        throw invalidState(
-          `Command 'THROW_ERROR' rejected with code 'INVALID_STATE': Expected to throw an error for job with key '${key}', but it is in state 'FAILED'`,
-        );
+      this.ensureLive(job, 'THROW_ERROR', 'throw an error for');
       await p.jobError(job, code, message, vars);
     });
   }

@@ -194,6 +194,7 @@ describe('runtime: jobs', () => {
     let [job] = await d.jobs('jw');
     await h.rt.failJob(job!.jobKey, { retries: 1, errorMessage: 'boom', retryBackOff: 5000 });
     expect(await d.jobs('jw')).toHaveLength(0);
+    await expect(h.rt.completeJob(job!.jobKey, {})).rejects.toMatchObject({ status: 409, title: 'INVALID_STATE' });
     await h.rt.pinClock(h.clock.now() + 5000);
     [job] = await d.jobs('jw');
     expect(job?.retries).toBe(1);
