@@ -71,7 +71,9 @@ export class LedgerService {
       const problem = checkLedgerEntry(ledgerBalance(project.approvedAmount, entries), kind, input.amount);
       if (problem) throw new HttpError(422, problem, { rule: 'R19.2' });
       if (kind === 'payment') {
-        const gate = investmentPreconditionProblem(await new PlanService(this.ds, this.now).investmentFacts(projectId, m));
+        const gate = investmentPreconditionProblem(
+          await new PlanService(this.ds, this.now).investmentFacts(projectId, m),
+        );
         if (gate) throw new HttpError(422, gate, { rule: gate.includes('R21') ? 'R21' : 'R8.1' });
       }
       await m.getRepository(LedgerEntryEntity).insert({
