@@ -7,7 +7,13 @@
 import type { EntityManager } from 'typeorm';
 import { In, Not } from 'typeorm';
 import { z } from 'zod';
-import { ApplicationVersionEntity, ProjectEntity, STAGE_NAMES, type Project } from '../services/domain/entities';
+import {
+  ApplicationVersionEntity,
+  OrganisationEntity,
+  ProjectEntity,
+  STAGE_NAMES,
+  type Project,
+} from '../services/domain/entities';
 import type { WorkerDeps } from './deps';
 import { complete, defineWorker } from './framework';
 import { projectSimilarity, type Comparable } from './similarity';
@@ -80,9 +86,15 @@ export function createDuplicateCheckWorker(deps: WorkerDeps) {
         .find({ where: { id: Not(project.id), stage: Not(In([...IGNORED_STAGES])) } });
       const texts = await summaries(m, [project, ...others]);
       const self: Comparable = { name: project.name, description: texts.get(project.id) };
+      // the departments' own names say nothing about what is built
+      const orgNames = (await m.getRepository(OrganisationEntity).find({ select: { name: true } })).flatMap((o) => [
+        o.name,
+        o.name.replace(/^区/, ''),
+      ]);
+      const sim = (a: Comparable, b: Comparable) => projectSimilarity(a, b, orgNames);
       const similar: z.output<typeof similarItem>[] = [];
       for (const o of others) {
-        const score = projectSimilarity(self, { name: o.name, description: texts.get(o.id) });
+        const score = sim(self, { name: o.name, description: texts.get(o.id) });
         if (score >= threshold)
           similar.push({
             kind: 'project',
@@ -92,7 +104,7 @@ export function createDuplicateCheckWorker(deps: WorkerDeps) {
           });
       }
       for (const s of deps.config.existingSystems) {
-        const score = projectSimilarity(self, { name: s.name, description: s.description || undefined });
+        const score = sim(self, { name: s.name, description: s.description || undefined });
         if (score >= threshold)
           similar.push({ kind: 'system', projectId: null, name: s.owner ? `${s.name}（${s.owner}）` : s.name, score });
       }
@@ -103,7 +115,7 @@ export function createDuplicateCheckWorker(deps: WorkerDeps) {
         }));
         for (let i = 0; i < parts.length; i++)
           for (let j = i + 1; j < parts.length; j++) {
-            const score = projectSimilarity(parts[i]!.text, parts[j]!.text);
+            const score = sim(parts[i]!.text, parts[j]!.text);
             if (score >= threshold)
               similar.push({
                 kind: 'subproject',

@@ -34,17 +34,18 @@ export const STOP_WORDS = [
   '的',
 ];
 
-/** Lower-cased letters, digits and CJK only, stop words removed. */
-export function normalise(text: string): string {
+/** Lower-cased letters, digits and CJK only, stop words (and any extra ones, longest first) removed. */
+export function normalise(text: string, extraStopWords: readonly string[] = []): string {
   let t = text.toLowerCase().normalize('NFKC');
-  for (const w of STOP_WORDS) t = t.split(w).join(' ');
+  const words = [...extraStopWords, ...STOP_WORDS].filter(Boolean).sort((a, b) => b.length - a.length);
+  for (const w of words) t = t.split(w).join(' ');
   return t.replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }
 
 /** Character bigrams of each run of the normalised text; a one-character run counts as itself. */
-export function bigrams(text: string): Map<string, number> {
+export function bigrams(text: string, extraStopWords: readonly string[] = []): Map<string, number> {
   const grams = new Map<string, number>();
-  for (const run of normalise(text).split(' ')) {
+  for (const run of normalise(text, extraStopWords).split(' ')) {
     const chars = [...run];
     if (chars.length === 0) continue;
     if (chars.length === 1) grams.set(chars[0]!, (grams.get(chars[0]!) ?? 0) + 1);
@@ -78,12 +79,14 @@ export interface Comparable {
 
 /**
  * Similarity of two projects, 0–1: the name weighs most (cosine of bigrams); a description, where
- * both have one, adds its own cosine. Rounded to three decimals so reports and tests are stable.
+ * both have one, adds its own cosine. Organisation names are passed as extra stop words: two
+ * projects of 区教育局 are not alike because both names say 教育局. Rounded to three decimals so reports and tests are stable.
  */
-export function projectSimilarity(a: Comparable, b: Comparable): number {
-  const name = cosine(bigrams(a.name), bigrams(b.name));
+export function projectSimilarity(a: Comparable, b: Comparable, extraStopWords: readonly string[] = []): number {
+  const g = (s: string) => bigrams(s, extraStopWords);
+  const name = cosine(g(a.name), g(b.name));
   const da = a.description?.trim();
   const db = b.description?.trim();
-  const score = da && db ? 0.6 * name + 0.4 * cosine(bigrams(da), bigrams(db)) : name;
+  const score = da && db ? 0.6 * name + 0.4 * cosine(g(da), g(db)) : name;
   return Math.round(score * 1000) / 1000;
 }

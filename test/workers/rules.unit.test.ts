@@ -271,6 +271,15 @@ describe('duplicate-construction similarity (character bigrams)', () => {
   });
 });
 
+describe('organisation names do not make projects alike', () => {
+  it('should not find two projects of 区教育局 similar because both names say 教育局', () => {
+    const a = { name: '区教育局会议室预约小程序' };
+    const b = { name: '区教育局智慧校园管理平台' };
+    expect(projectSimilarity(a, b)).toBeGreaterThan(0.2);
+    expect(projectSimilarity(a, b, ['区教育局', '教育局'])).toBe(0);
+  });
+});
+
 describe('R6 calendar (egov.materials-check)', () => {
   it('should keep an application of 30 September 2026 in plan year 2027 and wait for the October review', () => {
     expect(r6Schedule({ calendar }, 2027, false, '2026-09-30', '2026-09-30')).toMatchObject({
