@@ -20,6 +20,7 @@ import { createCalendar } from './calendar';
 import { mailDomain } from './notify/outbox';
 import { runProcessDemo } from './demo/process-demo';
 import { deployProcessResources } from './processes/deploy';
+import { createWorkerEngineClient } from './processes/worker-client';
 import { createWorkerConfig, createWorkers } from '../workers';
 import { startWorkers } from '../workers/runner';
 
@@ -66,8 +67,22 @@ export async function bootstrap(config: Config, logger: Logger): Promise<System>
     logger.info(await seedDemoData(services), 'demo data seeded');
   }
   logger.info(await deployProcessResources(engine), 'process models deployed');
+  // the sample projects' process instances (≈ 50 ms each), before the workers poll: they then find
+  // the jobs waiting rather than a burst of new ones (the embedded engine's long poll delivers only
+  // the first of a burst created while it waits)
+  if (config.DEMO_DATA && freshDatabase) {
+    await runProcessDemo(services, { logger: logger.child({ component: 'demo' }) }).catch((err: unknown) =>
+      logger.error({ err }, 'demo instances failed'),
+    );
+  }
+  // a client of their own, without backpressure gating (see processes/worker-client.ts)
+  const workerClient = createWorkerEngineClient({
+    restAddress,
+    authStrategy: config.CAMUNDA_AUTH_STRATEGY,
+    validation: config.CAMUNDA_SDK_VALIDATION,
+  });
   const workers = startWorkers({
-    client: engine,
+    client: workerClient,
     definitions: createWorkers({
       dataSource,
       calendar: createCalendar({ overrideFile: config.HOLIDAY_OVERRIDE_FILE }),
@@ -80,14 +95,6 @@ export async function bootstrap(config: Config, logger: Logger): Promise<System>
     logger: logger.child({ component: 'workers' }),
   });
   logger.info({ workers: workers.types.length }, 'job workers started');
-  // the sample projects' process instances, in the background: the server answers meanwhile
-  const demoStop = new AbortController();
-  const demo =
-    config.DEMO_DATA && freshDatabase
-      ? runProcessDemo(services, { logger: logger.child({ component: 'demo' }), signal: demoStop.signal }).catch(
-          (err: unknown) => logger.error({ err }, 'demo instances failed'),
-        )
-      : Promise.resolve();
 
   const notifications = startNotifications({ config, dataSource, engine, logger });
 
@@ -108,8 +115,6 @@ export async function bootstrap(config: Config, logger: Logger): Promise<System>
     embeddedEngine,
     notifications,
     async close() {
-      demoStop.abort();
-      await demo;
       await workers.close();
       await notifications.stop();
       await embeddedEngine?.close();
