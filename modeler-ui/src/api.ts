@@ -506,7 +506,8 @@ export interface OutboxMail {
   id: string;
   to: string[];
   subject: string;
-  status: 'pending' | 'sent' | 'failed';
+  /** pending · sending · sent · failed (refused, 5xx) · dead (retries exhausted) · uncertain (crash mid-send) */
+  status: 'pending' | 'sending' | 'sent' | 'failed' | 'dead' | 'uncertain';
   attempts: number;
   createdAt: string;
   sentAt?: string | null;

@@ -2,7 +2,7 @@
  * The whole system as `npm start` builds it (services/bootstrap.ts: database, demo data, embedded
  * engine, API, UI in Vite dev mode), in its own Node process run by tsx — Vite is ESM-only and
  * cannot load inside Jest's CommonJS sandbox. Reads the usual environment (DATABASE_URL, …);
- * prints one JSON line `{"baseUrl": …, "demoPassword": …}` when listening; stops on SIGTERM.
+ * prints `E2E_READY {"baseUrl": …, "demoPassword": …}` when listening; stops on SIGTERM.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,7 +25,9 @@ async function main(): Promise<void> {
   const server = http.createServer(system.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  process.stdout.write(`${JSON.stringify({ baseUrl: `http://127.0.0.1:${port}`, demoPassword: DEMO_PASSWORD })}\n`);
+  process.stdout.write(
+    `E2E_READY ${JSON.stringify({ baseUrl: `http://127.0.0.1:${port}`, demoPassword: DEMO_PASSWORD })}\n`,
+  );
 
   process.on('SIGTERM', () => {
     server.closeAllConnections();

@@ -107,10 +107,11 @@ export async function startTestServer(): Promise<TestServer> {
     const timer = setTimeout(() => reject(new Error(`e2e server did not start in 90 s\n${stderr}`)), 90_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (process.env.E2E_VERBOSE) process.stderr.write(d);
+      const line = out.split('\n').find((l) => l.startsWith('E2E_READY '));
       if (line) {
         clearTimeout(timer);
-        resolve(JSON.parse(line) as { baseUrl: string; demoPassword: string });
+        resolve(JSON.parse(line.slice('E2E_READY '.length)) as { baseUrl: string; demoPassword: string });
       }
     });
     child.once('exit', (code) => {
