@@ -297,3 +297,26 @@ describe('pathInputFrom', () => {
     ]);
   });
 });
+
+describe('PathHighlighter focus', () => {
+  it('should centre the view on the current element at 1:1', () => {
+    // given a 800×600 viewport and an element at (1000, 400) of 100×80
+    const boxes: unknown[] = [];
+    const canvas = {
+      addMarker: () => undefined,
+      removeMarker: () => undefined,
+      viewbox(box?: unknown) {
+        if (box) boxes.push(box);
+        return { x: 0, y: 0, width: 5000, height: 3000, outer: { width: 800, height: 600 } };
+      },
+    };
+    const registry = {
+      get: (id: string) => (id === 'review' ? { id, x: 1000, y: 400, width: 100, height: 80 } : undefined),
+    };
+    const path = new PathHighlighter(canvas, registry);
+    // when / then
+    expect(path.focus('review')).toBe(true);
+    expect(boxes).toEqual([{ x: 650, y: 140, width: 800, height: 600 }]);
+    expect(path.focus('unknown')).toBe(false);
+  });
+});

@@ -11,15 +11,48 @@ export interface ProjectPathInput {
 
 export const PATH_MARKERS = ['path-active', 'path-done', 'path-incident', 'path-flow'] as const;
 
+/** diagram-js Canvas#viewbox, for centring on the current position */
+interface Viewbox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  outer: { width: number; height: number };
+}
+type ViewboxCanvas = CanvasLike & { viewbox?(box?: Omit<Viewbox, 'outer'>): Viewbox };
+interface Bounds {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 export default class PathHighlighter {
   static $inject = ['canvas', 'elementRegistry'];
 
   private marked = new Map<string, Set<string>>();
 
   constructor(
-    private readonly canvas: CanvasLike,
+    private readonly canvas: ViewboxCanvas,
     private readonly elementRegistry: ElementRegistryLike,
   ) {}
+
+  /**
+   * Centres the view on an element at 1:1 — a large model fitted to the viewport is unreadable,
+   * and the current position is what the reader came for.
+   */
+  focus(elementId: string): boolean {
+    const el = this.elementRegistry.get(elementId) as Partial<Bounds> | undefined;
+    if (!el || el.x === undefined || el.y === undefined || !this.canvas.viewbox) return false;
+    const { outer } = this.canvas.viewbox();
+    this.canvas.viewbox({
+      x: el.x + (el.width ?? 0) / 2 - outer.width / 2,
+      y: el.y + (el.height ?? 0) / 2 - outer.height / 2,
+      width: outer.width,
+      height: outer.height,
+    });
+    return true;
+  }
 
   show(path: ProjectPathInput): { active: string[]; done: string[]; flows: string[] } {
     this.clear();
