@@ -290,9 +290,21 @@ export const processRoutes: AnyRoute[] = [
         ps.engineKey.parse(params.key),
         ps.elementIdParam.parse(params.elementId),
       );
-      if (visibility.all) return at;
       const refs = await e.join.byInstances(at.map((a) => a.processInstanceKey));
-      return at.filter((a) => ProjectJoin.visible(refs.get(a.processInstanceKey), visibility));
+      const visible = visibility.all
+        ? at
+        : at.filter((a) => ProjectJoin.visible(refs.get(a.processInstanceKey), visibility));
+      // the next statutory date of each project (R22.2 final acceptance, R23 self-evaluation)
+      const deadlines = new Map<number, string | null>();
+      for (const a of visible) {
+        if (!a.project || deadlines.has(a.project.id)) continue;
+        const st = await services.lifecycle.statutoryStatus(a.project.id);
+        const dates = [st.finalAcceptanceDue, st.selfEvaluationDue].filter((d): d is string => d !== null).sort();
+        deadlines.set(a.project.id, dates[0] ?? null);
+      }
+      return visible.map((a) =>
+        a.project ? { ...a, project: { ...a.project, nextDeadline: deadlines.get(a.project.id) ?? null } } : a,
+      );
     },
   }),
 

@@ -444,6 +444,9 @@ describe('process, task and operations API', () => {
       expect(bureau.body.find((x) => x.processInstanceKey === wjwInstance)!.project).toMatchObject({
         id: wjwProject.id,
         orgCode: 'WJW',
+        stage: 'joint-review',
+        // joint review: no statutory date runs yet
+        nextDeadline: null,
       });
       const dept = await c['jyj.manager']!.get<{ processInstanceKey: string; project: Json | null }[]>(url);
       expect(dept.status).toBe(200);
