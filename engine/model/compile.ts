@@ -331,6 +331,7 @@ class ProcessCompiler {
         formId: str(f?.formId),
         externalReference: str(f?.externalReference),
         headers: this.headers(n),
+        jobWorker: !ext(n, 'zeebe:UserTask'),
       };
       if (str(f?.formKey))
         this.issue(

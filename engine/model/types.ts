@@ -87,6 +87,8 @@ export interface UserTaskDef {
   formId?: string;
   externalReference?: string;
   headers?: Record<string, string>;
+  /** without zeebe:userTask the task is a (deprecated) job-worker user task: a job of type io.camunda.zeebe:userTask */
+  jobWorker?: boolean;
 }
 
 export interface MultiInstanceDef {

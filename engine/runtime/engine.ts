@@ -1343,6 +1343,18 @@ export class Proc {
       formKey = k(f[0].form_key);
     }
     const external = str('externalReference', u.externalReference);
+    if (u.jobWorker) {
+      // Zeebe's job-worker user task: the assignment travels as reserved job headers
+      const headers: Record<string, string> = { ...(u.headers ?? {}) };
+      if (assignee) headers['io.camunda.zeebe:assignee'] = assignee;
+      if (groups.length) headers['io.camunda.zeebe:candidateGroups'] = JSON.stringify(groups);
+      if (users.length) headers['io.camunda.zeebe:candidateUsers'] = JSON.stringify(users);
+      if (due) headers['io.camunda.zeebe:dueDate'] = due;
+      if (follow) headers['io.camunda.zeebe:followUpDate'] = follow;
+      if (formKey ?? external) headers['io.camunda.zeebe:formKey'] = (formKey ?? external) as string;
+      await this.createJob(ei, 'io.camunda.zeebe:userTask', '3', headers, 'BPMN_ELEMENT', 'UNSPECIFIED');
+      return;
+    }
     const def = await this.defInfo(ei.defKey);
     await this.sql.run(
       `INSERT INTO zb_user_task (user_task_key, element_instance_key, process_instance_key, process_definition_key, bpmn_process_id, version, process_name, element_id, name, state, assignee, candidate_groups, candidate_users, due_date, follow_up_date, priority, form_key, external_form_reference, custom_headers, creation_date, tenant_id) VALUES (${placeholders(21)})`,

@@ -93,6 +93,32 @@ describe('runtime: user tasks', () => {
   });
 });
 
+describe('runtime: job-worker user tasks', () => {
+  it('should hand a user task without zeebe:userTask to job workers of type io.camunda.zeebe:userTask', async () => {
+    await d.deploy(
+      'jwut.bpmn',
+      bpmn(
+        'jwut',
+        [
+          '<bpmn:startEvent id="start" />',
+          '<bpmn:userTask id="legacy"><bpmn:extensionElements><zeebe:assignmentDefinition assignee="demo" candidateGroups="a,b" /></bpmn:extensionElements></bpmn:userTask>',
+          '<bpmn:endEvent id="end" />',
+          chain(['start', 'legacy', 'end']),
+        ].join('\n'),
+      ),
+    );
+    const pi = await d.start('jwut');
+    expect(await d.userTasks(pi)).toHaveLength(0);
+    const [job] = await d.jobs('io.camunda.zeebe:userTask');
+    expect(job?.customHeaders).toMatchObject({
+      'io.camunda.zeebe:assignee': 'demo',
+      'io.camunda.zeebe:candidateGroups': '["a","b"]',
+    });
+    await h.rt.completeJob(job!.jobKey, { variables: { ok: true } });
+    expect(await d.state(pi)).toBe('COMPLETED');
+  });
+});
+
 describe('runtime: sub-processes and call activities', () => {
   it('should run an embedded sub-process with local scope and terminate everything at a terminate end event', async () => {
     await d.deploy(
