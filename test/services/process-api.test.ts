@@ -24,7 +24,7 @@ import { ProjectEntity, type Project } from '../../services/domain/entities';
 import { createLogger } from '../../services/logger';
 import { deployProcessResources } from '../../services/processes/deploy';
 import { createTestDatabase, type TestDatabase } from '../support/db';
-import { activateOne, eventually, NOW, startTestEngine, type TestEngine } from '../support/engine';
+import { activateOne, deployFixtures, eventually, NOW, startTestEngine, type TestEngine } from '../support/engine';
 import { Client, files, multipart, sampleForm } from './support/api';
 
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, 'fixtures', name), 'utf8');
@@ -484,6 +484,37 @@ describe('process, task and operations API', () => {
       });
       expect(traversal.status).toBe(400);
       expect((await c['sgj.owner']!.post('/api/deployments', { resources: [] })).status).toBe(400);
+    });
+  });
+
+  describe('instances called by a project process (call activities)', () => {
+    it('should reach the project through the parent instance: at the element, in incidents, and filtered', async () => {
+      await deployFixtures(t.client, 'sdk-call-child.bpmn', 'sdk-call-parent.bpmn');
+      const created = await t.sdk.createProcessInstance({ processDefinitionId: 'sdk-call-parent', variables: {} });
+      const parent = String(created.processInstanceKey);
+      await ds.getRepository(ProjectEntity).update({ id: wjwProject.id }, { processInstanceKey: parent });
+      const job = await activateOne(t.client, 'sdk-child-work', { waitMs: 5_000 });
+      const child = String(job.processInstanceKey);
+      expect(child).not.toBe(parent);
+      const defs =
+        await c['sgj.manager']!.get<{ processDefinitionId: string; latestKey: string }[]>('/api/process-definitions');
+      const childKey = defs.body.find((d) => d.processDefinitionId === 'sdk-call-child')!.latestKey;
+      const url = `/api/process-definitions/${childKey}/elements/ChildWork/projects`;
+      const bureau = await c['sgj.manager']!.get<{ processInstanceKey: string; project: Json | null }[]>(url);
+      expect(bureau.body.find((x) => x.processInstanceKey === child)!.project).toMatchObject({
+        id: wjwProject.id,
+        orgCode: 'WJW',
+      });
+      const jyj = await c['jyj.manager']!.get<{ processInstanceKey: string }[]>(url);
+      expect(jyj.body.some((x) => x.processInstanceKey === child)).toBe(false);
+      await t.sdk.failJob({ jobKey: job.jobKey, retries: 0, errorMessage: '子流程失败' });
+      const incident = await eventually(async () => {
+        const res = await c['admin']!.get<Json[]>('/api/incidents');
+        const found = res.body.find((i) => i.processInstanceKey === child);
+        if (!found) throw new Error('incident not yet listed');
+        return found;
+      });
+      expect(incident.project).toEqual({ id: wjwProject.id, name: '区人民医院互联网医院信息系统' });
     });
   });
 
