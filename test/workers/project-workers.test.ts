@@ -4,6 +4,7 @@
  * idempotency — the same job delivered twice changes nothing the second time.
  */
 import { AuditLog } from '../../services/audit/audit-log';
+import { PlanService } from '../../services/domain/plans';
 import {
   LedgerEntryEntity,
   ProjectEntity,
@@ -12,6 +13,7 @@ import {
   ReviewRoundEntity,
   ExpertScoreEntity,
   AttachmentEntity,
+  InvestmentPlanEntryEntity,
 } from '../../services/domain/entities';
 import { createAcceptanceDateUpdateWorker } from '../../workers/acceptance-date-update';
 import { createAcceptanceDocsCheckWorker } from '../../workers/acceptance-docs-check';
@@ -313,6 +315,7 @@ describe('egov.expert-panel and egov.review-aggregate (R7)', () => {
 
 describe('planning, construction and money', () => {
   it('egov.investment-plan-register: the approved investment becomes the ceiling (R21, R19.1)', async () => {
+    env.clock.set('2026-11-25T10:00:00+08:00');
     const p = await addProject(env, { stage: 'approval' });
     expect(
       await completed(env, w(createInvestmentPlanRegisterWorker), {
@@ -323,6 +326,13 @@ describe('planning, construction and money', () => {
       }),
     ).toEqual({ investmentPlanRegistered: true });
     expect(await project(p.id)).toMatchObject({ approvedAmount: '110.50', stage: 'investment-plan' });
+    // the domain's R21 gate sees the project in the investment plan
+    expect(await new PlanService(env.ds).investmentFacts(p.id)).toMatchObject({ inInvestmentPlan: true });
+    expect(await env.ds.getRepository(InvestmentPlanEntryEntity).findOneByOrFail({ projectId: p.id })).toMatchObject({
+      year: 2027,
+      amount: '110.50',
+      approvedOn: '2026-11-25',
+    });
   });
 
   it('egov.plan-add-adhoc and egov.plan-carry-over (R8.1, R8.2)', async () => {
