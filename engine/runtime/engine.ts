@@ -1216,7 +1216,10 @@ export class Proc {
         retries = Math.trunc(r);
       }
     }
-    if (!isExpression(retriesExpr)) retries = Number.parseInt(retriesExpr, 10) || 3;
+    if (!isExpression(retriesExpr)) {
+      const n = Number.parseInt(retriesExpr, 10);
+      retries = Number.isNaN(n) ? 3 : n;
+    }
     const def = await this.defInfo(ei.defKey);
     await this.sql.run(
       `INSERT INTO zb_job (job_key, type, status, kind, listener_event_type, retries, due_at, worker, error_message, custom_headers, element_instance_key, element_id, process_instance_key, process_definition_key, bpmn_process_id, version, tenant_id, created) VALUES (${placeholders(18)})`,
