@@ -8,6 +8,7 @@ import { route, type AnyRoute } from './types';
 import * as s from './schemas';
 import { applicationFormSchema } from '../domain/application-form';
 import { progressReportSchema } from '../domain/lifecycle';
+import { applicationFormDocx } from '../domain/printable';
 import { HttpError } from '../http/problem';
 import { exportProjects } from './export';
 import { buildOpenApi } from './openapi';
@@ -274,6 +275,32 @@ export const routes: AnyRoute[] = [
     resource: 'project',
     handler: async ({ resource, params, services }) =>
       services.projects.applicationWithDiff(resource!.id, s.versionParam.parse(params.version)),
+  }),
+  route({
+    id: 'applications.print',
+    method: 'get',
+    path: '/projects/:id/applications/:version/print.docx',
+    summary: '打印申报表（附件1，Word，官方版式）',
+    tag: 'projects',
+    access: PROJECT_READERS,
+    scope: 'own-department',
+    resource: 'project',
+    produces: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    handler: async ({ resource, params, services, res }) => {
+      const version = s.versionParam.parse(params.version);
+      const { form } = await services.projects.application(resource!.id, version);
+      const project = await services.projects.view(resource!.id);
+      const buf = await applicationFormDocx({ form, unitName: project.orgName, version });
+      res
+        .status(200)
+        .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+        .setHeader(
+          'Content-Disposition',
+          `attachment; filename="application-${project.code}-v${version}.docx"; filename*=UTF-8''${encodeURIComponent(`附件1-${project.name}-第${version}版.docx`)}`,
+        )
+        .send(buf);
+      return undefined;
+    },
   }),
   route({
     id: 'applications.resubmit',

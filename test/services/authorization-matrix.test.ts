@@ -97,6 +97,7 @@ const EXPECTED: Record<string, P[] | 'public'> = {
   'projects.get': READERS,
   'applications.list': READERS,
   'applications.get': READERS,
+  'applications.print': READERS,
   'applications.resubmit': DEPT,
   'projects.submit': DEPT,
   'attachments.list': READERS,

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { files, multipart, sampleForm, startTestApi, type Client, type TestApi } from './support/api';
 
 const PASSWORD = 'Project#Pass2026';
@@ -273,6 +274,28 @@ describe('projects API', () => {
       expect(v2.body.changes).toHaveLength(2);
       expect(v2.body.form).toMatchObject({ projectName: '智慧校园安防（修订）' });
       expect((await jyj.get(`/api/projects/${id}/applications/9`)).status).toBe(404);
+    });
+
+    it('should print a version of 附件1 as a Word document with the form filled in', async () => {
+      const res = await jyj.get(`/api/projects/${id}/applications/2/print.docx`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/wordprocessingml/);
+      const zip = await JSZip.loadAsync(res.raw);
+      const xml = await zip.file('word/document.xml')!.async('string');
+      for (const text of [
+        '附件1',
+        '2027年度政务信息化项目申报表',
+        '智慧校园安防（修订）',
+        '区教育局',
+        '130.25',
+        '100.00',
+        '2027年03月至2027年10月',
+        '第 2 版',
+      ]) {
+        expect(xml).toContain(text);
+      }
+      expect((await wjw.get(`/api/projects/${id}/applications/2/print.docx`)).status).toBe(404);
+      expect((await jyj.get(`/api/projects/${id}/applications/7/print.docx`)).status).toBe(404);
     });
 
     it('should refuse submission until the R6 materials are attached', async () => {
