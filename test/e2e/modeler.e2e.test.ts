@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { Linter } from '@camunda/linting';
 import {
+  apiSession,
   describeBrowser,
   launchBrowser,
   newPage,
@@ -129,7 +130,7 @@ describeBrowser('modeler (browser)', () => {
     await expect(page.locator('.el-message--error').innerText()).resolves.toContain(`还有 ${inNode.errors} 个错误`);
   });
 
-  it('should edit a label, keep it as a draft across a reload, and report the missing deploy API', async () => {
+  it('should edit a label, keep it as a draft across a reload, deploy it, and show the new version live', async () => {
     const file = bpmnFiles.find((f) => f === 'quarterly-reporting.bpmn') ?? bpmnFiles[0];
     if (!file) return console.warn('[e2e] label edit SKIPPED: no BPMN in processes/');
     const full = path.join(processesDir, file);
@@ -171,8 +172,27 @@ describeBrowser('modeler (browser)', () => {
     if (await box.isVisible()) await box.getByRole('button', { name: '部署' }).click();
     const message = page.locator('.el-message').last();
     await message.waitFor();
-    await expect(message.innerText()).resolves.toMatch(/部署成功|部署失败：接口未就绪|还有 \d+ 个错误/);
+    // then: a new version, listed by the API and selectable in the live view
+    await expect(message.innerText()).resolves.toMatch(/^部署成功：版本 \d+$/);
+    const version = Number(/(\d+)$/.exec(await message.innerText())![1]);
+    expect(version).toBeGreaterThan(1);
     await screenshot(page, 'modeler-deploy');
+    const owner = await apiSession(server.baseUrl, 'sgj.owner', server.demoPassword);
+    const defs = await owner<{ processDefinitionId: string; latestVersion: number }[]>('/api/process-definitions');
+    const processId = /<bpmn:process id="([^"]+)"/.exec(xml)![1]!;
+    expect(defs.find((d) => d.processDefinitionId === processId)?.latestVersion).toBe(version);
+    await new LayoutPage(page).go('live');
+    await page.locator('[data-test="live-process"]').click();
+    await page
+      .locator('.el-select-dropdown__item')
+      .filter({ hasText: `v${version}，最新` })
+      .first()
+      .click();
+    await page.locator(`.djs-element[data-element-id="${taskId}"]`).first().waitFor();
+    await expect(page.locator(`.djs-element[data-element-id="${taskId}"]`).first().textContent()).resolves.toContain(
+      '已修订',
+    );
+    await screenshot(page, 'live-new-version');
     expect(problems.filter((p) => !expected(p))).toEqual([]);
   });
 });
