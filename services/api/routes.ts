@@ -8,7 +8,7 @@ import { route, type AnyRoute } from './types';
 import * as s from './schemas';
 import { applicationFormSchema } from '../domain/application-form';
 import { progressReportSchema } from '../domain/lifecycle';
-import { applicationFormDocx } from '../domain/printable';
+import { applicationFormDocx, progressReportDocx } from '../domain/printable';
 import { HttpError } from '../http/problem';
 import { exportProjects } from './export';
 import { buildOpenApi } from './openapi';
@@ -583,6 +583,32 @@ export const routes: AnyRoute[] = [
     scope: 'own-department',
     resource: 'project',
     handler: async ({ resource, services }) => services.lifecycle.progressReports(resource!.id),
+  }),
+  route({
+    id: 'progressReports.print',
+    method: 'get',
+    path: '/projects/:id/progress-reports/:quarter/print.docx',
+    summary: '打印季度进度报告（附件2，Word）',
+    tag: 'construction',
+    access: PROJECT_READERS,
+    scope: 'own-department',
+    resource: 'project',
+    produces: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    handler: async ({ resource, params, services, res }) => {
+      const quarter = s.quarterParam.parse(params.quarter);
+      const report = await services.lifecycle.progressReport(resource!.id, quarter);
+      const project = await services.projects.view(resource!.id);
+      const buf = await progressReportDocx({ ...report, unitName: project.orgName, projectName: project.name });
+      res
+        .status(200)
+        .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+        .setHeader(
+          'Content-Disposition',
+          `attachment; filename="progress-${project.code}-${quarter}.docx"; filename*=UTF-8''${encodeURIComponent(`附件2-${project.name}-${quarter}.docx`)}`,
+        )
+        .send(buf);
+      return undefined;
+    },
   }),
   route({
     id: 'progressReports.submit',

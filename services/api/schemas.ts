@@ -267,3 +267,5 @@ export const catalogueBody = z.strictObject({
   updateCycle: z.string().trim().min(1).max(40).describe('更新周期'),
   sourceProjectId: z.number().int().positive().optional().describe('来源项目'),
 });
+
+export const quarterParam = z.string().regex(/^20\d{2}-Q[1-4]$/, '季度格式为 YYYY-Qn');

@@ -234,6 +234,12 @@ export class LifecycleService {
     return this.progressReports(projectId);
   }
 
+  async progressReport(projectId: number, quarter: string) {
+    const r = await this.ds.getRepository(ProgressReportEntity).findOneBy({ projectId, quarter });
+    if (!r) throw notFound(`${quarter} 的进度报告不存在`);
+    return { quarter: r.quarter, submittedOn: r.submittedOn, form: JSON.parse(r.data) as ProgressReportForm };
+  }
+
   async progressReports(projectId: number) {
     const rows = await this.ds
       .getRepository(ProgressReportEntity)

@@ -1,7 +1,7 @@
 /**
- * The filled 附件1 (政务信息化项目申报表, R6) as a printable Word document in the official layout:
+ * Printable forms in the official layout (Word): the filled 附件1 (政务信息化项目申报表, R6) —
  * title, the unit line, one table with the form's columns, the supervising department's opinion
- * and seal. The content comes from one stored application version.
+ * and seal — and the filled 附件2 (quarterly progress report, R15).
  */
 import {
   AlignmentType,
@@ -19,6 +19,7 @@ import {
 } from 'docx';
 import type { ApplicationForm } from './application-form';
 import { totalInvestment } from './application-form';
+import type { ProgressReportForm } from './lifecycle';
 
 const FONT = 'SimSun';
 
@@ -107,7 +108,7 @@ export async function applicationFormDocx(input: {
           new Paragraph({
             children: [
               new TextRun({
-                text: `申报单位（盖章）：${unitName}　　　　第 ${input.version} 版`,
+                text: `申报单位（盖章）：${unitName}    第 ${input.version} 版`,
                 font: FONT,
                 size: 22,
               }),
@@ -121,6 +122,79 @@ export async function applicationFormDocx(input: {
           new Paragraph({
             alignment: AlignmentType.RIGHT,
             children: [new TextRun({ text: form.supervisorSealed ? '（已盖章）' : '（盖章）', font: FONT, size: 22 })],
+          }),
+        ],
+      },
+    ],
+  });
+  return Packer.toBuffer(doc);
+}
+
+/**
+ * The filled 附件2 (政务信息化项目建设进度季度报告, R15): the header block of the unit and its
+ * contacts, then the project line with progress, expected completion, total and invested amounts.
+ */
+export async function progressReportDocx(input: {
+  form: ProgressReportForm;
+  unitName: string;
+  projectName: string;
+  submittedOn: string;
+}): Promise<Buffer> {
+  const f = input.form;
+  const pair = (a: string, b: string, c: string, d: string) =>
+    new TableRow({
+      children: [cell(a, { bold: true }), cell(b, { span: 2 }), cell(c, { bold: true }), cell(d, { span: 2 })],
+    });
+  const doc = new Document({
+    creator: '叶集区政务信息化项目管理系统',
+    title: '政务信息化项目建设进度季度报告',
+    sections: [
+      {
+        properties: { page: { size: { orientation: PageOrientation.LANDSCAPE } } },
+        children: [
+          new Paragraph({ children: [new TextRun({ text: '附件2', font: FONT, size: 24 })] }),
+          new Paragraph({
+            heading: HeadingLevel.TITLE,
+            alignment: AlignmentType.CENTER,
+            children: [
+              new TextRun({ text: `政务信息化项目建设进度季度报告（${f.quarter}）`, font: FONT, size: 36, bold: true }),
+            ],
+          }),
+          new Table({
+            width: { size: 100, type: WidthType.PERCENTAGE },
+            rows: [
+              pair('建设单位', input.unitName, '负责人', f.responsiblePerson),
+              pair('填报日期', input.submittedOn, '传真', f.fax ?? ''),
+              pair('联系人', f.contactPerson, '电话', f.phone),
+              pair('手机', f.mobile, 'E-MAIL', f.email),
+            ],
+          }),
+          new Paragraph({ text: '' }),
+          new Table({
+            width: { size: 100, type: WidthType.PERCENTAGE },
+            rows: [
+              new TableRow({
+                tableHeader: true,
+                children: [
+                  '项目名称',
+                  '主要内容',
+                  '建设单位',
+                  '建设进度（含预计完成时间）',
+                  '总投资（万元）',
+                  '已投资（万元）',
+                ].map((h) => cell(h, { bold: true })),
+              }),
+              new TableRow({
+                children: [
+                  cell(input.projectName),
+                  cell(f.mainContent),
+                  cell(input.unitName),
+                  cell(`${f.progress}（预计 ${f.expectedCompletion} 完成）`),
+                  cell(f.totalInvestment),
+                  cell(f.invested),
+                ],
+              }),
+            ],
           }),
         ],
       },

@@ -119,6 +119,7 @@ const EXPECTED: Record<string, P[] | 'public'> = {
   'rectifications.respond': DEPT,
   'rectifications.review': ['db-staff', 'db-manager', 'finance', 'cyberspace', 'drc'],
   'progressReports.list': READERS,
+  'progressReports.print': READERS,
   'progressReports.submit': DEPT,
   'changeRequests.list': READERS,
   'changeRequests.create': DEPT,

@@ -3,6 +3,7 @@
  * delay requests (R22.3), preliminary and final acceptance with the R22.2 document gate and
  * deadline and the R14 items, self-evaluation (R23), and the statutory status of a project.
  */
+import JSZip from 'jszip';
 import { DEMO_PASSWORD, seedDemoData } from '../../services/demo/seed';
 import { ProjectEntity } from '../../services/domain/entities';
 import { files, multipart, startTestApi, type Client, type TestApi } from './support/api';
@@ -67,6 +68,30 @@ describe('lifecycle API (R15, R20, R22, R23)', () => {
       expect((await c['nyj.staff']!.post(`/api/projects/${pid}/progress-reports`, report('2026-Q3'))).status).toBe(409);
       const status = await c['nyj.staff']!.get<Json>(`/api/projects/${pid}/statutory-status`);
       expect(status.body.missingProgressReports).toEqual(['2026-Q1', '2026-Q2']);
+    });
+
+    it('should print the report as 附件2 (Word)', async () => {
+      const res = await c['sjj.auditor']!.get(`/api/projects/${pid}/progress-reports/2026-Q3/print.docx`);
+      expect(res.status).toBe(200);
+      const xml = await (await JSZip.loadAsync(res.raw)).file('word/document.xml')!.async('string');
+      for (const text of [
+        '附件2',
+        '2026-Q3',
+        '农村饮水安全信息化监管系统',
+        '完成 12 个监测点安装调试',
+        '63.00',
+        '210.00',
+        '13912345678',
+      ]) {
+        expect(xml).toContain(text);
+      }
+      expect((await c['sjj.auditor']!.get(`/api/projects/${pid}/progress-reports/2026-Q2/print.docx`)).status).toBe(
+        404,
+      );
+      expect(
+        (await c['sjj.auditor']!.get(`/api/projects/${pid}/progress-reports/..%2F..%2Fetc/print.docx`)).status,
+      ).toBe(400);
+      expect((await c['jyj.staff']!.get(`/api/projects/${pid}/progress-reports/2026-Q3/print.docx`)).status).toBe(404);
     });
 
     it('should refuse a quarter not yet ended, one outside the construction period, and invested > total', async () => {
