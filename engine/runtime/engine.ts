@@ -899,7 +899,11 @@ export class Proc {
       if (el.outputs.length && ei.type !== 'MULTI_INSTANCE_BODY') {
         const ctx = await this.context(ei);
         const out: Vars = {};
-        const scope = ei.flowScopeKey ? await this.ei(ei.flowScopeKey) : undefined;
+        const flowScope = ei.flowScopeKey ? await this.ei(ei.flowScopeKey) : undefined;
+        // As Zeebe (BpmnVariableMappingBehavior#getVariableScopeKey): an inner multi-instance
+        // activity writes its output mappings into its own scope, so that they can update the
+        // local output element its input mapping created; every other element into its flow scope.
+        const scope = flowScope?.type === 'MULTI_INSTANCE_BODY' ? ei : flowScope;
         const parentCtx = scope ? await this.context(scope) : {};
         for (const m of el.outputs)
           assignTarget(out, parentCtx, m.target, this.evalValue(m.source, { ...ctx, ...out }));

@@ -477,9 +477,8 @@ describe('project-lifecycle', () => {
 
   // Zeebe applies an inner multi-instance activity's output mappings to the inner instance's own
   // scope (BpmnVariableMappingBehavior#getVariableScopeKey), so `expertScore` reaches the output
-  // collection. The embedded engine writes them to the flow scope and collects nulls: an engine
-  // bug (reported). `it.failing` turns green-to-red once the engine is fixed — then make it `it`.
-  it.failing('R7 multi-instance output collects each expert’s scores (Zeebe inner-scope output mappings)', async () => {
+  // collection; the embedded engine does the same.
+  it('R7 multi-instance output collects each expert’s scores (Zeebe inner-scope output mappings)', async () => {
     const run = await Run.start(t, 'project-lifecycle', project('p-mi-output'));
     await run.job('egov.applicability-check', 'Task_ApplicabilityCheck', { governed: true });
     await run.job('egov.materials-check', 'Task_MaterialsCheck', { materialsComplete: true, awaitReviewWindow: false });
