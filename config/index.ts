@@ -53,10 +53,7 @@ export const variables = {
   CAMUNDA_REST_ADDRESS: httpUrl
     .optional()
     .describe('zeebe mode: REST address of the Camunda 8.8 cluster, e.g. http://camunda:8080 (the SDK appends /v2)'),
-  CAMUNDA_AUTH_STRATEGY: z
-    .enum(['NONE', 'OAUTH', 'BASIC', 'COOKIE'])
-    .default('NONE')
-    .describe('zeebe mode: SDK auth strategy'),
+  CAMUNDA_AUTH_STRATEGY: z.enum(['NONE', 'OAUTH', 'BASIC']).default('NONE').describe('zeebe mode: SDK auth strategy'),
   CAMUNDA_SDK_VALIDATION: z
     .string()
     .default('warn')

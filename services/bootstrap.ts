@@ -20,7 +20,6 @@ import { createCalendar } from './calendar';
 import { mailDomain } from './notify/outbox';
 import { runProcessDemo } from './demo/process-demo';
 import { deployProcessResources } from './processes/deploy';
-import { createWorkerEngineClient } from './processes/worker-client';
 import { createWorkerConfig, createWorkers } from '../workers';
 import { startWorkers } from '../workers/runner';
 
@@ -67,19 +66,18 @@ export async function bootstrap(config: Config, logger: Logger): Promise<System>
     logger.info(await seedDemoData(services), 'demo data seeded');
   }
   logger.info(await deployProcessResources(engine), 'process models deployed');
-  // the sample projects' process instances (≈ 50 ms each), before the workers poll: they then find
-  // the jobs waiting rather than a burst of new ones (the embedded engine's long poll delivers only
-  // the first of a burst created while it waits)
+  // the sample projects' process instances (≈ 50 ms each), started before the workers poll
   if (config.DEMO_DATA && freshDatabase) {
     await runProcessDemo(services, { logger: logger.child({ component: 'demo' }) }).catch((err: unknown) =>
       logger.error({ err }, 'demo instances failed'),
     );
   }
-  // a client of their own, without backpressure gating (see processes/worker-client.ts)
-  const workerClient = createWorkerEngineClient({
+  // a client of their own, without backpressure gating (see services/engine-client.ts)
+  const workerClient = createEngineClient({
     restAddress,
     authStrategy: config.CAMUNDA_AUTH_STRATEGY,
     validation: config.CAMUNDA_SDK_VALIDATION,
+    backpressure: 'LEGACY',
   });
   const workers = startWorkers({
     client: workerClient,
