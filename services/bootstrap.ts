@@ -32,6 +32,8 @@ export interface System {
   embeddedEngine?: EmbeddedEngine;
   /** outbox dispatcher, gateway notifier, calendar, recipient directory */
   notifications: Notifications;
+  /** settles when the demo data (if any) is written; never rejects */
+  demoReady: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,16 +64,7 @@ export async function bootstrap(config: Config, logger: Logger): Promise<System>
 
   const services = createDomainServices(dataSource, config, { engine });
   await services.identity.ensureOrganisations();
-  if (config.DEMO_DATA && freshDatabase) {
-    logger.info(await seedDemoData(services), 'demo data seeded');
-  }
   logger.info(await deployProcessResources(engine), 'process models deployed');
-  // the sample projects' process instances (≈ 50 ms each), started before the workers poll
-  if (config.DEMO_DATA && freshDatabase) {
-    await runProcessDemo(services, { logger: logger.child({ component: 'demo' }) }).catch((err: unknown) =>
-      logger.error({ err }, 'demo instances failed'),
-    );
-  }
   // a client of their own, without backpressure gating (see services/engine-client.ts)
   const workerClient = createEngineClient({
     restAddress,
@@ -105,6 +98,19 @@ export async function bootstrap(config: Config, logger: Logger): Promise<System>
     ui: await createUiRouter(config),
   });
 
+  // Demo data (users with PBKDF2-SM3 hashes, sample projects, their process instances) is written
+  // after start-up, in the background with progress in the log: the service is ready meanwhile.
+  const demoLog = logger.child({ component: 'demo' });
+  const demoReady =
+    config.DEMO_DATA && freshDatabase
+      ? (async () => {
+          demoLog.info('seeding demo data');
+          demoLog.info(await seedDemoData(services), 'demo data seeded');
+          await runProcessDemo(services, { logger: demoLog });
+          demoLog.info('demo process instances started');
+        })().catch((err: unknown) => demoLog.error({ err }, 'demo data failed'))
+      : Promise.resolve();
+
   return {
     app,
     config,
@@ -112,7 +118,9 @@ export async function bootstrap(config: Config, logger: Logger): Promise<System>
     engine,
     embeddedEngine,
     notifications,
+    demoReady,
     async close() {
+      await demoReady;
       await workers.close();
       await notifications.stop();
       await embeddedEngine?.close();

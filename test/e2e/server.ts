@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     ENGINE_PORT: '0',
   });
   const system = await bootstrap(config, createLogger(config));
+  await system.demoReady;
   const server = http.createServer(system.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
