@@ -38,3 +38,14 @@ export function createEngineClient(opts: EngineClientOptions): EngineClient {
   };
   return createCamundaClientLoose({ config: config as never, log: { level: opts.logLevel ?? 'error' } });
 }
+
+/** Whether an SDK call failed because the engine answered 404 (unknown key). */
+export function isEngineNotFound(err: unknown): boolean {
+  const e = err as { status?: number; statusCode?: number; response?: { status?: number }; message?: string };
+  return (
+    e?.status === 404 ||
+    e?.statusCode === 404 ||
+    e?.response?.status === 404 ||
+    /\b404\b|NOT_FOUND/.test(String(e?.message ?? ''))
+  );
+}

@@ -10,7 +10,7 @@ import { BpmnModdle } from 'bpmn-moddle';
 import { Linter } from 'bpmnlint';
 import NodeResolver from 'bpmnlint/lib/resolver/node-resolver';
 import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json';
-import type { EngineClient } from '../engine-client';
+import { isEngineNotFound as isNotFound, type EngineClient } from '../engine-client';
 import { HttpError, notFound } from '../http/problem';
 
 const consistency = { consistency: { waitUpToMs: 0 } };
@@ -470,14 +470,4 @@ function elementProblemsFrom(detail: string, resources: { content: string }[]): 
   const named = [...new Set(detail.match(/[A-Za-z_][\w.-]*/g) ?? [])].filter((w) => ids.has(w));
   if (!named.length) return [{ elementId: null, rule: 'engine', category: 'error', message: detail }];
   return named.map((id) => ({ elementId: id, rule: 'engine', category: 'error' as const, message: detail }));
-}
-
-function isNotFound(err: unknown): boolean {
-  const e = err as { status?: number; statusCode?: number; response?: { status?: number }; message?: string };
-  return (
-    e?.status === 404 ||
-    e?.statusCode === 404 ||
-    e?.response?.status === 404 ||
-    /\b404\b|NOT_FOUND/.test(String(e?.message ?? ''))
-  );
 }

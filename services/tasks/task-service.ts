@@ -5,7 +5,7 @@
  * engine is reached only through the SDK, so this works the same on the embedded runtime and on a
  * real Zeebe cluster.
  */
-import type { EngineClient } from '../engine-client';
+import { isEngineNotFound as isNotFound, type EngineClient } from '../engine-client';
 import { HttpError, forbidden, notFound } from '../http/problem';
 import { validateSubmission, type FieldError, type FormSchema } from '../forms/validate';
 
@@ -291,14 +291,4 @@ export async function giveBack(
 
 function describe(errors: FieldError[]): string {
   return errors.map((e) => e.message).join('；');
-}
-
-function isNotFound(err: unknown): boolean {
-  const e = err as { status?: number; statusCode?: number; response?: { status?: number }; message?: string };
-  return (
-    e?.status === 404 ||
-    e?.statusCode === 404 ||
-    e?.response?.status === 404 ||
-    /\b404\b|NOT_FOUND/.test(String(e?.message ?? ''))
-  );
 }
