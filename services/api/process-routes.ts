@@ -242,9 +242,9 @@ export const processRoutes: AnyRoute[] = [
     id: 'processes.xml',
     method: 'get',
     path: '/process-definitions/:key/xml',
-    summary: '流程定义的 BPMN XML',
+    summary: '流程定义的 BPMN XML（流程图本身不涉密：办理任务的人员在表单旁看到项目所处位置）',
     tag: 'processes',
-    access: PROCESS_VIEWERS,
+    access: TASK_READERS,
     scope: 'bureau-wide',
     produces: 'application/xml',
     handler: async ({ params, services, res }) => {

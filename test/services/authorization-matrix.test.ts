@@ -165,7 +165,7 @@ const EXPECTED: Record<string, P[] | 'public'> = {
   openapi: 'public',
   // process, task and operations routes (services/api/process-routes.ts)
   'processes.definitions': ['dept-manager', 'db-manager', 'process-owner', 'admin', 'auditor'],
-  'processes.xml': ['dept-manager', 'db-manager', 'process-owner', 'admin', 'auditor'],
+  'processes.xml': ALL,
   'processes.deploy': ['process-owner'],
   'processes.statistics': ['dept-manager', 'db-manager', 'process-owner', 'admin', 'auditor'],
   'processes.projectsAt': ['dept-manager', 'db-manager', 'process-owner', 'admin', 'auditor'],
