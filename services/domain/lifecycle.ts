@@ -4,7 +4,8 @@
  * delay requests (R22.3), self-evaluation (R23), and the statutory status of each project that
  * the manager's dashboard shows. Deadlines are counted on the Chinese working-day calendar.
  */
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntitySchema, FindOptionsWhere } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { z } from 'zod';
 import {
   CalendarRangeError,
@@ -170,6 +171,18 @@ export interface StatutoryStatus {
   overdueRectifications: number;
 }
 
+/** The columns every request awaiting a decision has (R20 change, R22.3 delay). */
+interface DecidedRequest {
+  id: number;
+  projectId: number;
+  status: 'submitted' | 'approved' | 'rejected';
+  decisionNote: string | null;
+  requestedBy: number;
+  requestedAt: string;
+  decidedBy: number | null;
+  decidedAt: string | null;
+}
+
 export class LifecycleService {
   constructor(
     private readonly ds: DataSource,
@@ -263,36 +276,11 @@ export class LifecycleService {
     const p = await this.project(projectId);
     const problem = changeRequestProblem(p.approvedAmount, input.newAmount);
     if (problem) throw new HttpError(422, problem, { rule: 'R20' });
-    const repo = this.ds.getRepository(ChangeRequestEntity);
-    if (await repo.existsBy({ projectId, status: 'submitted' })) throw new HttpError(409, '已有待审批的变更申请');
-    const res = await repo.insert({
-      projectId,
-      ...input,
-      status: 'submitted',
-      decisionNote: null,
-      requestedBy: userId,
-      requestedAt: this.now().toISOString(),
-      decidedBy: null,
-      decidedAt: null,
-    });
-    return repo.findOneByOrFail({ id: Number(res.identifiers[0]!.id) });
+    return this.openRequest(ChangeRequestEntity, projectId, userId, input, '已有待审批的变更申请');
   }
 
-  async decideChange(projectId: number, changeId: number, userId: number, input: { approved: boolean; note?: string }) {
-    const repo = this.ds.getRepository(ChangeRequestEntity);
-    const cr = await repo.findOneBy({ id: changeId, projectId });
-    if (!cr) throw notFound('变更申请不存在');
-    if (cr.status !== 'submitted') throw new HttpError(409, '该变更申请已审批');
-    await repo.update(
-      { id: changeId },
-      {
-        status: input.approved ? 'approved' : 'rejected',
-        decisionNote: input.note ?? null,
-        decidedBy: userId,
-        decidedAt: this.now().toISOString(),
-      },
-    );
-    return repo.findOneByOrFail({ id: changeId });
+  decideChange(projectId: number, changeId: number, userId: number, input: { approved: boolean; note?: string }) {
+    return this.decideRequest(ChangeRequestEntity, projectId, changeId, userId, input, '变更申请');
   }
 
   changeRequests(projectId: number) {
@@ -308,8 +296,24 @@ export class LifecycleService {
     await this.project(projectId);
     const problem = delayRequestProblem(this.today(), input.contractedDate, input.requestedDate);
     if (problem) throw new HttpError(422, problem, { rule: 'R22.3' });
-    const repo = this.ds.getRepository(DelayRequestEntity);
-    if (await repo.existsBy({ projectId, status: 'submitted' })) throw new HttpError(409, '已有待审批的延期申请');
+    return this.openRequest(DelayRequestEntity, projectId, userId, input, '已有待审批的延期申请');
+  }
+
+  decideDelay(projectId: number, delayId: number, userId: number, input: { approved: boolean; note?: string }) {
+    return this.decideRequest(DelayRequestEntity, projectId, delayId, userId, input, '延期申请');
+  }
+
+  /** Opens a request awaiting a decision (R20, R22.3): one pending request per project at a time. */
+  private async openRequest<T extends DecidedRequest>(
+    entity: EntitySchema<T>,
+    projectId: number,
+    userId: number,
+    input: Omit<T, keyof DecidedRequest>,
+    pendingMessage: string,
+  ): Promise<T> {
+    const repo = this.ds.getRepository(entity);
+    if (await repo.existsBy({ projectId, status: 'submitted' } as FindOptionsWhere<T>))
+      throw new HttpError(409, pendingMessage);
     const res = await repo.insert({
       projectId,
       ...input,
@@ -319,25 +323,33 @@ export class LifecycleService {
       requestedAt: this.now().toISOString(),
       decidedBy: null,
       decidedAt: null,
-    });
-    return repo.findOneByOrFail({ id: Number(res.identifiers[0]!.id) });
+    } as unknown as QueryDeepPartialEntity<T>);
+    return repo.findOneByOrFail({ id: Number(res.identifiers[0]!.id) } as FindOptionsWhere<T>);
   }
 
-  async decideDelay(projectId: number, delayId: number, userId: number, input: { approved: boolean; note?: string }) {
-    const repo = this.ds.getRepository(DelayRequestEntity);
-    const d = await repo.findOneBy({ id: delayId, projectId });
-    if (!d) throw notFound('延期申请不存在');
-    if (d.status !== 'submitted') throw new HttpError(409, '该延期申请已审批');
+  /** Approves or rejects a pending request once. */
+  private async decideRequest<T extends DecidedRequest>(
+    entity: EntitySchema<T>,
+    projectId: number,
+    requestId: number,
+    userId: number,
+    input: { approved: boolean; note?: string },
+    what: string,
+  ): Promise<T> {
+    const repo = this.ds.getRepository(entity);
+    const request = await repo.findOneBy({ id: requestId, projectId } as FindOptionsWhere<T>);
+    if (!request) throw notFound(`${what}不存在`);
+    if (request.status !== 'submitted') throw new HttpError(409, `该${what}已审批`);
     await repo.update(
-      { id: delayId },
+      { id: requestId } as FindOptionsWhere<T>,
       {
         status: input.approved ? 'approved' : 'rejected',
         decisionNote: input.note ?? null,
         decidedBy: userId,
         decidedAt: this.now().toISOString(),
-      },
+      } as unknown as QueryDeepPartialEntity<T>,
     );
-    return repo.findOneByOrFail({ id: delayId });
+    return repo.findOneByOrFail({ id: requestId } as FindOptionsWhere<T>);
   }
 
   delayRequests(projectId: number) {
