@@ -8,6 +8,7 @@ import { AuditLog } from '../services/audit/audit-log';
 import { chinaDate, isIsoDate, type IsoDate } from '../services/calendar';
 import { ProjectEntity, type Project, type ProjectStage } from '../services/domain/entities';
 import { fromCents, toCents, type Money } from '../services/domain/money';
+import { moveStage } from '../services/domain/stage-history';
 import type { JobContext, JobInfo } from './framework';
 
 /** Who acts in the audit trail when a worker records something. */
@@ -40,7 +41,8 @@ export async function loadProject(m: EntityManager, projectId: string): Promise<
 }
 
 export async function setStage(m: EntityManager, projectId: number, stage: ProjectStage, now: Date): Promise<void> {
-  await m.getRepository(ProjectEntity).update({ id: projectId }, { stage, updatedAt: now.toISOString() });
+  // the stage, its entry time and its history move together (services/domain/stage-history.ts)
+  await moveStage(m, projectId, stage, now);
 }
 
 const audits = new WeakMap<DataSource, AuditLog>();

@@ -173,7 +173,9 @@ export interface ProjectSummary {
   processInstanceKey?: string | null;
   createdAt?: string;
   updatedAt?: string;
-  /** requested, not yet served (API-NEEDS.md §Dashboard) */
+  /** when the current stage began (ISO) */
+  stageEnteredAt?: string;
+  /** whole calendar days (自然日, China time) since the current stage began */
   daysInStage?: number;
 }
 
@@ -461,17 +463,30 @@ export interface StatutoryStatus {
   overdueRectifications: number;
 }
 
+/** services/domain/stage-history.ts StageDuration */
+export interface StageDuration {
+  stage: string;
+  stageName: string;
+  visits: number;
+  current: number;
+  avgDays: number;
+  maxDays: number;
+}
+
 /** GET /api/dashboard (services/domain/dashboard.ts), scoped like /api/projects. */
 export interface DashboardSummary {
   total: number;
   byStage: { stage: string; stageName: string; count: number }[];
   investment: { requested: Money; approved: Money; paid: Money };
   attention: {
-    project: Pick<ProjectSummary, 'id' | 'code' | 'name' | 'orgCode' | 'orgName' | 'stage' | 'stageName'>;
+    project: Pick<
+      ProjectSummary,
+      'id' | 'code' | 'name' | 'orgCode' | 'orgName' | 'stage' | 'stageName' | 'daysInStage'
+    >;
     status: StatutoryStatus;
   }[];
-  /** requested (API-NEEDS.md §Dashboard) */
-  stageDurations?: { stage: string; stageName: string; avgDays: number; maxDays: number }[];
+  /** per stage, from the stage history: calendar days, running visits counted up to now */
+  stageDurations?: StageDuration[];
 }
 
 export const dashboard = {

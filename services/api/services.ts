@@ -76,7 +76,7 @@ export function createDomainServices(dataSource: DataSource, config: Config, opt
     ledger: new LedgerService(dataSource, now),
     rectifications: new RectificationService(dataSource, now),
     lifecycle,
-    dashboard: new DashboardService(dataSource, projects, lifecycle),
+    dashboard: new DashboardService(dataSource, projects, lifecycle, now),
     delivery: new DeliveryService(dataSource, now),
     plans: new PlanService(dataSource, now),
     catalogue: new CatalogueService(dataSource, now),

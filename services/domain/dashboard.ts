@@ -6,10 +6,18 @@
  */
 import type { DataSource } from 'typeorm';
 import { In } from 'typeorm';
-import { LedgerEntryEntity, PROJECT_STAGES, STAGE_NAMES, type ProjectStage } from './entities';
+import {
+  LedgerEntryEntity,
+  PROJECT_STAGES,
+  ProjectStageHistoryEntity,
+  STAGE_NAMES,
+  type ProjectStage,
+  type ProjectStageVisit,
+} from './entities';
 import type { LifecycleService, StatutoryStatus } from './lifecycle';
 import { addMoney, fromCents, toCents, type Money } from './money';
 import type { ProjectService, ProjectView, Visibility } from './project-service';
+import { stageDurations } from './stage-history';
 
 /** Stages in which deadlines can run (after the plan, before the end). */
 const ACTIVE_STAGES: readonly ProjectStage[] = [
@@ -39,6 +47,7 @@ export class DashboardService {
     private readonly ds: DataSource,
     private readonly projects: ProjectService,
     private readonly lifecycle: LifecycleService,
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   async overview(filter: { year?: number; orgCode?: string }, visibility: Visibility) {
@@ -47,7 +56,10 @@ export class DashboardService {
     for (const p of items) counts.set(p.stage, (counts.get(p.stage) ?? 0) + 1);
     const paidByProject = await this.paid(items.map((p) => p.id));
     const attention: {
-      project: Pick<ProjectView, 'id' | 'code' | 'name' | 'orgCode' | 'orgName' | 'stage' | 'stageName'>;
+      project: Pick<
+        ProjectView,
+        'id' | 'code' | 'name' | 'orgCode' | 'orgName' | 'stage' | 'stageName' | 'daysInStage'
+      >;
       status: StatutoryStatus;
     }[] = [];
     for (const p of items.filter((x) => ACTIVE_STAGES.includes(x.stage))) {
@@ -62,6 +74,7 @@ export class DashboardService {
             orgName: p.orgName,
             stage: p.stage,
             stageName: p.stageName,
+            daysInStage: p.daysInStage,
           },
           status,
         });
@@ -81,7 +94,27 @@ export class DashboardService {
         paid: fromCents([...paidByProject.values()].reduce((a, b) => a + b, 0n)),
       },
       attention,
+      /** mean / longest calendar days per stage from the stage history of the same projects */
+      stageDurations: stageDurations(
+        await this.visits(items.map((p) => p.id)),
+        this.now(),
+        PROJECT_STAGES,
+        STAGE_NAMES,
+      ),
     };
+  }
+
+  private async visits(projectIds: number[]): Promise<ProjectStageVisit[]> {
+    const out: ProjectStageVisit[] = [];
+    // chunks: IN lists stay well below SQLite's bound-parameter limit
+    for (let i = 0; i < projectIds.length; i += 500) {
+      out.push(
+        ...(await this.ds
+          .getRepository(ProjectStageHistoryEntity)
+          .findBy({ projectId: In(projectIds.slice(i, i + 500)) })),
+      );
+    }
+    return out;
   }
 
   private async paid(projectIds: number[]): Promise<Map<number, bigint>> {

@@ -229,6 +229,8 @@ export interface Project {
   createdBy: number;
   createdAt: string;
   updatedAt: string;
+  /** when the current stage began (set by the stage setters, services/domain/stage-history.ts); null: use createdAt */
+  stageEnteredAt?: string | null;
 }
 
 export const ProjectEntity = new EntitySchema<Project>({
@@ -259,6 +261,28 @@ export const ProjectEntity = new EntitySchema<Project>({
     createdBy: int('created_by'),
     createdAt: ts('created_at'),
     updatedAt: ts('updated_at'),
+    stageEnteredAt: ts('stage_entered_at', true),
+  },
+});
+
+/** One visit of a project to a stage; `leftAt` null while the project is still there. */
+export interface ProjectStageVisit {
+  id: number;
+  projectId: number;
+  stage: ProjectStage;
+  enteredAt: string;
+  leftAt: string | null;
+}
+
+export const ProjectStageHistoryEntity = new EntitySchema<ProjectStageVisit>({
+  name: 'ProjectStageVisit',
+  tableName: 'project_stage_history',
+  columns: {
+    id,
+    projectId: int('project_id'),
+    stage: str('stage', 40) as never,
+    enteredAt: ts('entered_at'),
+    leftAt: ts('left_at', true),
   },
 });
 
@@ -967,6 +991,7 @@ export const domainEntities = [
   UserEntity,
   SessionEntity,
   ProjectEntity,
+  ProjectStageHistoryEntity,
   ProjectParticipantEntity,
   ApplicationVersionEntity,
   AttachmentEntity,

@@ -25,6 +25,7 @@ import {
   OrganisationEntity,
   ProjectEntity,
   ProjectParticipantEntity,
+  ProjectStageHistoryEntity,
   STAGE_NAMES,
   type AttachmentKind,
   type Organisation,
@@ -32,6 +33,7 @@ import {
   type ProjectStage,
 } from './entities';
 import type { Money } from './money';
+import { daysInStage, moveStage } from './stage-history';
 
 /** What a caller may see: everything (bureaus, audit) or one organisation's projects. */
 export type Visibility = { all: true } | { all: false; orgId: number };
@@ -55,6 +57,9 @@ export interface ProjectView {
   departmentBudget: boolean;
   stage: ProjectStage;
   stageName: string;
+  /** when the current stage began (ISO); `daysInStage`: whole calendar days (自然日) since then */
+  stageEnteredAt: string;
+  daysInStage: number;
   planYear: number;
   processInstanceKey: string | null;
   currentVersion: number;
@@ -70,6 +75,7 @@ export const PROJECT_SORT_FIELDS = [
   'totalInvestment',
   'createdAt',
   'updatedAt',
+  'stageEnteredAt',
 ] as const;
 export type ProjectSortField = (typeof PROJECT_SORT_FIELDS)[number];
 
@@ -148,8 +154,12 @@ export class ProjectService {
         createdBy: userId,
         createdAt: now,
         updatedAt: now,
+        stageEnteredAt: now,
       });
       const projectId = Number(res.identifiers[0]!.id);
+      await m
+        .getRepository(ProjectStageHistoryEntity)
+        .insert({ projectId, stage: 'draft', enteredAt: now, leftAt: null });
       await m.getRepository(ProjectEntity).update({ id: projectId }, { code: projectCode(form.planYear, projectId) });
       await this.replaceParticipants(m, projectId, participants);
       await m.getRepository(ApplicationVersionEntity).insert({
@@ -271,10 +281,11 @@ export class ProjectService {
   /** Moves a project between stages; fails with 409 when it is no longer in `from`. */
   async setStage(projectId: number, from: ProjectStage | readonly ProjectStage[], to: ProjectStage, m?: EntityManager) {
     const froms = typeof from === 'string' ? [from] : [...from];
-    const res = await (m ?? this.ds.manager)
-      .getRepository(ProjectEntity)
-      .update({ id: projectId, stage: In(froms) }, { stage: to, updatedAt: this.now().toISOString() });
-    if (res.affected === 0)
+    // the stage, its entry time and its history move together (services/domain/stage-history.ts)
+    const move = (tx: EntityManager) => moveStage(tx, projectId, to, this.now(), froms);
+    const res = m ? await move(m) : await this.ds.transaction(move);
+    if (res === 'missing') throw notFound('项目不存在');
+    if (res === 'refused')
       throw new HttpError(409, `项目当前阶段不允许此操作（需处于：${froms.map((s) => STAGE_NAMES[s]).join('、')}）`);
   }
 
@@ -365,6 +376,8 @@ export class ProjectService {
         departmentBudget: p.departmentBudget,
         stage: p.stage,
         stageName: STAGE_NAMES[p.stage],
+        stageEnteredAt: p.stageEnteredAt ?? p.createdAt,
+        daysInStage: daysInStage(p, this.now()),
         planYear: p.planYear,
         processInstanceKey: p.processInstanceKey,
         currentVersion: p.currentVersion,

@@ -5,6 +5,7 @@ import { Oversight1764100002000 } from './1764100002000-Oversight';
 import { Lifecycle1764100003000 } from './1764100003000-Lifecycle';
 import { Delivery1764100004000 } from './1764100004000-Delivery';
 import { Plans1764100005000 } from './1764100005000-Plans';
+import { StageHistory1764100006000 } from './1764100006000-StageHistory';
 
 export const domainMigrations = [
   Identity1764100000000,
@@ -13,4 +14,5 @@ export const domainMigrations = [
   Lifecycle1764100003000,
   Delivery1764100004000,
   Plans1764100005000,
+  StageHistory1764100006000,
 ];
