@@ -186,9 +186,9 @@ describe('form-js forms', () => {
     expect(matches(field('progress-report', 'reportMobile').validate?.pattern, '0564-5123456')).toBe(false);
   });
 
-  it('R7 expert scoring sheet: the five criteria', () => {
+  it('R7 expert scoring sheet: the five criteria, each 0–100 like the domain score API and egov.review-aggregate (pass mean 70, floors 60)', () => {
     for (const key of ['scorePlanning', 'scoreSharing', 'scoreFeasibility', 'scoreBudget', 'scoreCrypto'])
-      expect(field('expert-scoring', key).validate).toMatchObject({ required: true, min: 0, max: 20 });
+      expect(field('expert-scoring', key).validate).toMatchObject({ required: true, min: 0, max: 100 });
   });
 
   it('review opinion: pass / fail / return with a reason', () => {
