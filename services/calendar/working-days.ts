@@ -104,9 +104,21 @@ export class WorkingDayCalendar {
     const data = packageData as { holidays: Record<string, string>; workdays: Record<string, string> };
     for (const d of Object.keys(data.holidays)) this.year(Number(d.slice(0, 4)), 'chinese-days').holidays.add(d);
     for (const d of Object.keys(data.workdays)) this.year(Number(d.slice(0, 4)), 'chinese-days').workdays.add(d);
+    this.applyOverrides(overrides);
+  }
+
+  /**
+   * Adds (or replaces) years from override files while running — a State Council notice that is
+   * transcribed after start-up takes effect without a restart. Returns the years that were not
+   * covered before.
+   */
+  applyOverrides(overrides: readonly HolidayOverride[]): number[] {
+    const added: number[] = [];
     for (const o of overrides) {
+      if (!this.years.has(o.year)) added.push(o.year);
       this.years.set(o.year, { holidays: new Set(o.holidays), workdays: new Set(o.workdays), source: o.source });
     }
+    return added.sort((a, b) => a - b);
   }
 
   private year(y: number, source: string): YearData {

@@ -4,11 +4,11 @@
  */
 import type { DataSource } from 'typeorm';
 import type { Config } from '../../config';
-import { createCalendar, type WorkingDayCalendar } from '../calendar';
+import { createCalendar, refreshCalendar, type WorkingDayCalendar } from '../calendar';
 import type { EngineClient } from '../engine-client';
 import type { Logger } from '../logger';
 import { MailDispatcher } from './dispatcher';
-import { domainDeadlines } from './domain-deadlines';
+import { domainDeadlines, openReviewTasksFromEngine } from './domain-deadlines';
 import { GatewayNotifier, gatewayQueriesFromEngine } from './gateway-notifier';
 import { mailDomain } from './outbox';
 import type { RecipientDirectory } from './recipients';
@@ -30,7 +30,15 @@ export {
   type OutboxSort,
   type OutboxPage,
 } from './outbox';
-export { enqueueUrge, planReminders, ReminderRunner, type Deadline, type Urge } from './reminders';
+export {
+  enqueueUrge,
+  planReminders,
+  ReminderRunner,
+  MODEL_NOTICES,
+  type Deadline,
+  type Urge,
+  type ReminderRunnerState,
+} from './reminders';
 export type { Recipient, RecipientDirectory } from './recipients';
 
 export interface Notifications {
@@ -85,7 +93,11 @@ export function startNotifications(deps: {
   const reminders = new ReminderRunner({
     dataSource,
     calendar,
-    deadlines: domainDeadlines(dataSource, directory, calendar, logger),
+    deadlines: domainDeadlines(dataSource, directory, calendar, {
+      logger,
+      openReviewTasks: openReviewTasksFromEngine(engine),
+    }),
+    refreshCalendar: () => refreshCalendar(calendar, { overrideFile: config.HOLIDAY_OVERRIDE_FILE, logger }),
     escalateTo: () => directory.candidateGroup('data-bureau'),
     baseUrl: config.PUBLIC_BASE_URL,
     mailDomain: mailDomain(config.MAIL_FROM),

@@ -79,6 +79,53 @@ export interface ReminderPolicy {
 
 export const DEFAULT_POLICY: ReminderPolicy = { remindBefore: [5, 1, 0], escalateAfter: [1, 5] };
 
+// ---------------------------------------------------------------- who sends which notice
+
+/**
+ * One owner per notice (docs/STATUS.md item 7). The process models time some deadline notices
+ * themselves: a boundary timer fires and an `egov.notify` job (workers/notify.ts) mails with the
+ * `template` header below. Those notices belong to the model — a process owner may move or
+ * re-word them in the modeler — and the runner does not send them a second time:
+ *
+ * | rule  | stage          | model element → template                                             |
+ * | ----- | -------------- | -------------------------------------------------------------------- |
+ * | R15   | 1 day before   | `Timer_ReportReminder` (4th day of the window, 09:00) → progress-report-reminder |
+ * | R15   | first overdue  | `Timer_ReportOverdue` (end of the 5th day) → progress-report-overdue  |
+ * | R22.2 | first overdue  | `Timer_FinalApplicationOverdue` → final-application-overdue           |
+ * | R23   | first overdue  | `Timer_SelfEvaluationOverdue` → self-evaluation-overdue               |
+ *
+ * - A model-owned reminder stage is never planned here: the model sends it the same day at
+ *   09:00, and a runner pass at 00:xx would otherwise always come first.
+ * - A model-owned first escalation is a fallback: the model's timer fires at the end of the last
+ *   day, the runner's first escalation stage is only reached on the next working day, so by then
+ *   the model's mail is in the outbox. The runner looks for it per recipient (same project, the
+ *   template in the worker's dedupe key `notify|<instance>|<element>|<template>|<user>`, written
+ *   since the last day began) and sends its own only to those who did not get it — a project
+ *   whose process is elsewhere (or an older model version without the timer) is still escalated.
+ *   Residual risk, accepted: if the engine delivers the timer's job only after the runner's
+ *   next-day pass (engine down over night), the model's late mail is a second one.
+ * - Everything else — the earlier and later stages of these rules, and R6, R7, R22.3, R26,
+ *   which the models do not time — belongs to the runner. Later stages are new notices (e.g. "5
+ *   working days overdue"), not repeats.
+ */
+export const MODEL_NOTICES: Partial<
+  Record<DeadlineRule, { before?: Record<number, string>; after?: Record<number, string> }>
+> = {
+  R15: { before: { 1: 'progress-report-reminder' }, after: { 1: 'progress-report-overdue' } },
+  'R22.2': { after: { 1: 'final-application-overdue' } },
+  R23: { after: { 1: 'self-evaluation-overdue' } },
+};
+
+/** A planned mail that stands in for a model's notice: sent only to recipients who lack it. */
+export interface ModelNotice {
+  /** the `template` header of the model's egov.notify task */
+  template: string;
+  /** the model's mail counts when written at or after this instant (ISO) */
+  since: string;
+}
+
+export type PlannedMail = OutgoingMail & { modelNotice?: ModelNotice };
+
 export interface PlanInput {
   deadlines: readonly Deadline[];
   today: IsoDate;
@@ -90,7 +137,7 @@ export interface PlanInput {
 }
 
 export interface PlanResult {
-  mails: OutgoingMail[];
+  mails: PlannedMail[];
   /** deadlines that could not be planned (e.g. a year the calendar does not cover) */
   errors: { obligationId: string; error: Error }[];
 }
@@ -112,6 +159,9 @@ export function planReminders(input: PlanInput): PlanResult {
   for (const d of input.deadlines) {
     if (d.done) continue;
     try {
+      // a last day in a year the calendar lacks is an error for this obligation, never a guess
+      calendar.isWorkingDay(d.dueDate);
+      const owned = MODEL_NOTICES[d.rule];
       const data = {
         baseUrl: input.baseUrl,
         projectId: d.projectId,
@@ -124,7 +174,7 @@ export function planReminders(input: PlanInput): PlanResult {
         const stage = [...policy.remindBefore]
           .sort((a, b) => a - b)
           .find((n) => calendar.addWorkingDays(d.dueDate, -n) <= today);
-        if (stage === undefined) continue;
+        if (stage === undefined || owned?.before?.[stage]) continue;
         const left = calendar.workingDaysBetween(today, d.dueDate);
         const rendered = reminderMail({ ...data, workingDays: left });
         for (const r of uniqueRecipients(d.responsible)) {
@@ -141,6 +191,8 @@ export function planReminders(input: PlanInput): PlanResult {
         const stage = [...policy.escalateAfter].sort((a, b) => b - a).find((n) => overdue >= n);
         if (stage === undefined) continue;
         const rendered = escalationMail({ ...data, workingDays: overdue });
+        const template = owned?.after?.[stage];
+        const modelNotice = template ? { template, since: chinaDayStart(d.dueDate) } : undefined;
         for (const r of uniqueRecipients(input.escalateTo)) {
           result.mails.push({
             dedupeKey: dedupeKey('dl', d.obligationId, d.dueDate, `after-${stage}`, r.userId, 'escalation'),
@@ -148,6 +200,7 @@ export function planReminders(input: PlanInput): PlanResult {
             ...rendered,
             purpose: 'escalation',
             projectId: d.projectId,
+            ...(modelNotice ? { modelNotice } : {}),
           });
         }
       }
@@ -158,7 +211,41 @@ export function planReminders(input: PlanInput): PlanResult {
   return result;
 }
 
+/** The instant a day begins in China (UTC+8, no DST), as an ISO timestamp. */
+function chinaDayStart(date: IsoDate): string {
+  return new Date(`${date}T00:00:00+08:00`).toISOString();
+}
+
+/** Has the model's egov.notify job already mailed this recipient about this project? */
+async function modelNoticeSent(m: EntityManager, mail: PlannedMail, notice: ModelNotice): Promise<boolean> {
+  const rows = (await m.query(
+    `SELECT id FROM mail_outbox
+      WHERE project_id = ? AND recipient_user_id = ? AND dedupe_key LIKE ? AND created_at >= ?
+      ORDER BY id LIMIT 1`,
+    [mail.projectId ?? '', mail.recipient.userId, `notify|%|${notice.template}|%`, notice.since],
+  )) as unknown[];
+  return rows.length > 0;
+}
+
 // ---------------------------------------------------------------- the periodic runner
+
+/** What the last pass could not plan because the working-day calendar lacks a year. */
+export interface CalendarGap {
+  obligationId: string;
+  /** the date the calendar could not place */
+  date: IsoDate;
+  year: number;
+}
+
+/** The runner's state for operators (log, status page): last pass and what waits for the calendar. */
+export interface ReminderRunnerState {
+  lastRunAt: string | null;
+  lastResult: { planned: number; enqueued: number; errors: number } | null;
+  /** obligations waiting for a year's holiday notice (config/holidays/<year>.json) */
+  calendarGaps: CalendarGap[];
+  /** the years those obligations wait for, ascending */
+  missingYears: number[];
+}
 
 export interface ReminderRunnerOptions {
   dataSource: DataSource;
@@ -173,6 +260,11 @@ export interface ReminderRunnerOptions {
   logger?: Logger;
   intervalMs?: number;
   now?: () => number;
+  /**
+   * Called before each pass: re-reads config/holidays so a year's notice added while running is
+   * used from the next pass on (services/calendar `refreshCalendar`).
+   */
+  refreshCalendar?: () => void;
 }
 
 export class ReminderRunner {
@@ -180,10 +272,24 @@ export class ReminderRunner {
   private running: Promise<unknown> | undefined;
   private stopped = true;
 
+  private readonly current: ReminderRunnerState = {
+    lastRunAt: null,
+    lastResult: null,
+    calendarGaps: [],
+    missingYears: [],
+  };
+
   constructor(private readonly opts: ReminderRunnerOptions) {}
 
+  /** A copy of the runner's state: what the last pass did and what waits for the calendar. */
+  state(): ReminderRunnerState {
+    return structuredClone(this.current);
+  }
+
   async runOnce(): Promise<{ planned: number; enqueued: number; errors: number }> {
-    const today = chinaDate((this.opts.now ?? Date.now)());
+    const at = (this.opts.now ?? Date.now)();
+    const today = chinaDate(at);
+    this.opts.refreshCalendar?.();
     const plan = planReminders({
       deadlines: await this.opts.deadlines(today),
       today,
@@ -192,17 +298,45 @@ export class ReminderRunner {
       baseUrl: this.opts.baseUrl,
       policy: this.opts.policy,
     });
+    const gaps: CalendarGap[] = [];
     for (const e of plan.errors) {
-      const level = e.error instanceof CalendarRangeError ? 'error' : 'warn';
-      this.opts.logger?.[level]({ obligation: e.obligationId, err: e.error }, 'reminder not planned');
+      if (e.error instanceof CalendarRangeError) {
+        gaps.push({ obligationId: e.obligationId, date: e.error.date, year: Number(e.error.date.slice(0, 4)) });
+      } else {
+        this.opts.logger?.error({ obligation: e.obligationId, err: e.error }, 'reminder not planned');
+      }
+    }
+    const missingYears = [...new Set(gaps.map((g) => g.year))].sort((a, b) => a - b);
+    if (gaps.length) {
+      // not a crash and not a guess: the obligations are planned on the first pass after the
+      // year's file arrives (the dedupe keys make that pass send each stage once)
+      this.opts.logger?.warn(
+        {
+          missingYears,
+          obligations: gaps.map((g) => g.obligationId),
+          coveredYears: this.opts.calendar.coveredYears().at(-1),
+        },
+        `reminders wait for the working-day calendar: add config/holidays/${missingYears.join('.json, ')}.json (State Council holiday notice)`,
+      );
     }
     let enqueued = 0;
     if (plan.mails.length) {
       await this.opts.dataSource.transaction(async (m) => {
-        for (const mail of plan.mails) if (await enqueueMail(m, mail, { domain: this.opts.mailDomain })) enqueued++;
+        for (const mail of plan.mails) {
+          const { modelNotice, ...outgoing } = mail;
+          if (modelNotice && (await modelNoticeSent(m, mail, modelNotice))) continue;
+          if (await enqueueMail(m, outgoing, { domain: this.opts.mailDomain })) enqueued++;
+        }
       });
     }
-    return { planned: plan.mails.length, enqueued, errors: plan.errors.length };
+    const result = { planned: plan.mails.length, enqueued, errors: plan.errors.length };
+    Object.assign(this.current, {
+      lastRunAt: new Date(at).toISOString(),
+      lastResult: result,
+      calendarGaps: gaps,
+      missingYears,
+    });
+    return result;
   }
 
   start(): void {

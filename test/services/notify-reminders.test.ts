@@ -81,8 +81,8 @@ describe('planReminders (pure)', () => {
   it('should stay silent on rest days and send the latest stage only after a gap', () => {
     expect(plan([r15()], '2026-10-05').mails).toEqual([]); // 国庆 holiday
     expect(plan([r15()], '2026-10-11').mails).toEqual([]); // Sunday
-    const monday = plan([r15()], '2026-10-12').mails;
-    expect(monday.map((m) => m.dedupeKey)).toEqual(['dl|R15:P42:2026-Q4|2026-10-13|before-1|u-jyj|reminder']);
+    // Monday 12 Oct is the 1-day stage, which the model sends (Timer_ReportReminder): not the runner
+    expect(plan([r15()], '2026-10-12').mails).toEqual([]);
     const dueDay = plan([r15()], '2026-10-13').mails;
     expect(dueDay[0]!.dedupeKey).toContain('before-0');
     expect(dueDay[0]!.subject).toContain('今天到期');
@@ -102,6 +102,24 @@ describe('planReminders (pure)', () => {
     // 14, 15, 16, 19, 20 Oct: five working days overdue
     expect(plan([r15()], '2026-10-19').mails[0]!.dedupeKey).toContain('after-1');
     expect(plan([r15()], '2026-10-20').mails[0]!.dedupeKey).toContain('after-5');
+  });
+
+  it('should leave the notices the process models send to them (one owner per notice)', () => {
+    // R15's first escalation stands in for the model's progress-report-overdue: marked, so the
+    // runner sends it only to those who did not get the model's mail
+    const escalation = plan([r15()], '2026-10-14').mails[0]!;
+    expect(escalation.modelNotice).toEqual({
+      template: 'progress-report-overdue',
+      since: '2026-10-12T16:00:00.000Z', // 13 Oct 00:00 in China
+    });
+    // the later stage is the runner's own notice
+    expect(plan([r15()], '2026-10-20').mails[0]!.modelNotice).toBeUndefined();
+    // R26 has no timer notice in the models: the runner owns every stage
+    const r26 = r15({ rule: 'R26', obligationId: 'R26:1' });
+    expect(plan([r26], '2026-10-12').mails.map((m) => m.dedupeKey)).toEqual([
+      'dl|R26:1|2026-10-13|before-1|u-jyj|reminder',
+    ]);
+    expect(plan([r26], '2026-10-14').mails[0]!.modelNotice).toBeUndefined();
   });
 
   it('should send nothing for a fulfilled obligation', () => {

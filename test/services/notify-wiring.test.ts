@@ -8,6 +8,7 @@ import { Identity1764100000000 } from '../../services/domain/migrations/17641000
 import { Projects1764100001000 } from '../../services/domain/migrations/1764100001000-Projects';
 import { Oversight1764100002000 } from '../../services/domain/migrations/1764100002000-Oversight';
 import { Lifecycle1764100003000 } from '../../services/domain/migrations/1764100003000-Lifecycle';
+import { Delivery1764100004000 } from '../../services/domain/migrations/1764100004000-Delivery';
 import { MailOutbox1764300000000 } from '../../services/notify/migrations/1764300000000-MailOutbox';
 import { enqueueMail, listOutbox } from '../../services/notify/outbox';
 import { createTestDatabase, type TestDatabase } from '../support/db';
@@ -27,6 +28,7 @@ describe('startNotifications (what bootstrap starts)', () => {
         Projects1764100001000,
         Oversight1764100002000,
         Lifecycle1764100003000,
+        Delivery1764100004000,
         MailOutbox1764300000000,
       ],
     });
@@ -83,7 +85,10 @@ describe('startNotifications (what bootstrap starts)', () => {
       expect(n.dispatcher).toBeDefined();
       for (let i = 0; i < 300 && smtp.received.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
       expect(smtp.received.map((r) => r.envelopeTo)).toEqual([['wang@jyj.yeji.gov.cn']]);
-      expect((await listOutbox(ds.manager, { status: 'sent' })).totalItems).toBe(1);
+      // the row is marked after the server's 250: wait for the mark, do not race it
+      const sent = async () => (await listOutbox(ds.manager, { status: 'sent' })).totalItems;
+      for (let i = 0; i < 100 && (await sent()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await sent()).toBe(1);
     } finally {
       await n.stop();
     }
