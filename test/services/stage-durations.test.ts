@@ -165,15 +165,14 @@ describe('stage history migration', () => {
       // the schema as it was before the migration, with two projects in it
       const before = await openDatabase({ url: db.url, entities: [], migrations: migrations.slice(0, i) });
       await before.query(`INSERT INTO organisation (code, name, type) VALUES ('T1', '测试单位', 'department')`);
-      const [{ id: orgId }] = (await before.query(`SELECT id FROM organisation WHERE code = 'T1'`)) as { id: number }[];
+      const idOf = async (sql: string) => ((await before.query(sql)) as { id: number }[])[0]!.id;
+      const orgId = await idOf(`SELECT id FROM organisation WHERE code = 'T1'`);
       await before.query(
         'INSERT INTO app_user (username, display_name, org_id, roles, password_hash, password_changed_at, created_at) ' +
           `VALUES ('m.user', 'm.user', ?, 'staff', 'x', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`,
         [orgId],
       );
-      const [{ id: userId }] = (await before.query(`SELECT id FROM app_user WHERE username = 'm.user'`)) as {
-        id: number;
-      }[];
+      const userId = await idOf(`SELECT id FROM app_user WHERE username = 'm.user'`);
       const row = (code: string, stage: string, created: string, updated: string) =>
         before.query(
           'INSERT INTO project (code, name, category, kind, org_id, responsible_person, start_month, end_month, ' +
