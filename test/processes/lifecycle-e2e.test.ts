@@ -6,7 +6,8 @@
  * asserts the path taken (element instances) and the domain rows the run leaves.
  */
 import { listOutbox } from '../../services/notify/outbox';
-import { applicationForm, openWorld, submitProject, type World } from './world';
+import { eventually, NOW } from '../support/engine';
+import { applicationForm, LifeRun, openWorld, submitProject, type World } from './world';
 import {
   acceptanceOpinion,
   finalApplication,
@@ -15,6 +16,7 @@ import {
   inspectAndPreliminary,
   investmentPlan,
   jointReview,
+  opinion,
   organisation,
   startConstruction,
   throughMaterials,
@@ -204,4 +206,402 @@ describe('project-lifecycle end to end: key project to archive', () => {
       { kind: 'surplus-return', amount: 10 },
     ]);
   }, 180_000);
+});
+
+/** 申报 → 材料退回修改 → 联合审查 → 投资计划, as every construction branch begins. */
+async function approvedProject(
+  dept: string,
+  name: string,
+  summary: string,
+  over: Partial<Parameters<typeof applicationForm>[0]> = {},
+  revised: Record<string, unknown> = {},
+): Promise<LifeRun> {
+  await w.at('2026-09-15T10:00:00+08:00');
+  const run = await submitProject(w, dept, applicationForm({ projectName: name, summary, ...over }));
+  await throughMaterials(run, name, revised);
+  if (!over.urgent) await w.at('2026-10-12T09:00:00+08:00');
+  await jointReview(run, { awaitWindow: !over.urgent });
+  await investmentPlan(run);
+  return run;
+}
+
+/** The active called instances (children) of a run. */
+async function children(run: LifeRun, processId: string, count: number): Promise<LifeRun[]> {
+  return eventually(async () => {
+    const { items } = await w.t.sdk.searchProcessInstances(
+      { filter: { processDefinitionId: processId, parentProcessInstanceKey: run.key } },
+      NOW,
+    );
+    if (items.length < count) throw new Error(`${items.length} ${processId} instances, expected ${count}`);
+    return items.map((i) => new LifeRun(w, i.processInstanceKey, run.projectId, run.dept));
+  }, 20_000);
+}
+
+describe('project-lifecycle end to end: plan branches', () => {
+  it('R8.1 not in the plan: carried over to the next plan year and then included; another is withdrawn', async () => {
+    const run = await approvedProject('WJW', '叶集区基层医疗机构影像云', '乡镇卫生院影像集中存储与远程诊断。');
+    await w.at('2026-12-28T09:00:00+08:00');
+    await run.reached('Gateway_PlanDecision', 'ACTIVE');
+    await run.publish('annual-plan-not-included', { planYear: 2027 });
+    await run.complete('Task_NotInPlanDecision', run.deptGroup, {
+      notInPlanDecision: 'carry-over',
+      notInPlanReason: '资金不足，顺延下一年度',
+    });
+    await run.reached('Task_PlanCarryOver');
+    expect(await run.project()).toMatchObject({ planYear: 2028 });
+    await includeInPlan(run, 2028);
+    await run.open('Task_ProjectStart');
+    expect(await run.vars()).toMatchObject({ planYear: 2028 });
+    expect(await run.table('investment_plan_entry', ['year', 'amount'])).toEqual([{ year: 2027, amount: 120 }]);
+
+    const withdrawn = await approvedProject(
+      'MZJ',
+      '叶集区养老服务补贴发放系统',
+      '高龄津贴、养老服务补贴线上申领与发放。',
+    );
+    await withdrawn.reached('Gateway_PlanDecision', 'ACTIVE');
+    await withdrawn.publish('annual-plan-not-included', { planYear: 2027 });
+    await withdrawn.complete('Task_NotInPlanDecision', withdrawn.deptGroup, { notInPlanDecision: 'withdraw' });
+    await withdrawn.reached('EndEvent_Withdrawn');
+    expect(await withdrawn.state()).toBe('COMPLETED');
+    expect(await withdrawn.trail()).toContain('Task_NotifyWithdrawn:COMPLETED');
+    const mail = await listOutbox(w.ds.manager, { projectId: String(withdrawn.projectId) });
+    expect(mail.items.map((m) => m.recipientAddress)).toContain('mzj.owner@yeji.gov.cn');
+  }, 180_000);
+
+  it('R8.2 an urgent ad-hoc project is reviewed at once and enters the plan by the government’s approval', async () => {
+    await w.at('2026-11-25T10:00:00+08:00');
+    const name = '叶集区防汛应急指挥调度平台';
+    const run = await submitProject(
+      w,
+      'MZJ',
+      applicationForm({ projectName: name, summary: '汛期雨情水情汇聚、转移安置调度。', urgent: true }),
+    );
+    await throughMaterials(run, name, { urgentAdHoc: true });
+    await jointReview(run, { awaitWindow: false });
+    await investmentPlan(run);
+    await run.complete('Task_AdHocApproval', 'government', {
+      adHocDecision: 'approve',
+      adHocApprovalNo: '叶政〔2026〕9号',
+      adHocReason: '防汛应急，确需临时追加',
+    });
+    await run.open('Task_ProjectStart');
+    const trail = await run.trail();
+    expect(trail).toContain('Task_AdHocPlanAdd:COMPLETED');
+    expect(trail.filter((e) => e.startsWith('Gateway_PlanDecision'))).toEqual([]);
+    expect(trail.filter((e) => e.startsWith('Event_JointReviewOpened'))).toEqual([]);
+    expect(await run.vars()).toMatchObject({ planIncluded: true, awaitReviewWindow: false });
+    expect(await run.project()).toMatchObject({ stage: 'annual-plan' });
+  }, 120_000);
+
+  it('R10 a cross-department project with two participants joins both sub-projects before acceptance', async () => {
+    await w.at('2026-09-15T10:00:00+08:00');
+    const name = '叶集区一老一小综合服务平台';
+    const run = await submitProject(
+      w,
+      'JYJ',
+      applicationForm({
+        projectName: name,
+        summary: '托育、学前教育与居家养老服务一网通办。',
+        participantOrgCodes: ['WJW', 'MZJ'],
+      }),
+    );
+    await run.complete('Task_FrameworkPlan', run.deptGroup, {
+      leadUnit: '区教育局',
+      buildGoals: '统一门户、统一数据、分部门建设',
+      mainContent: '门户与数据底座由牵头单位建设，业务模块由参建单位建设',
+      participants: [
+        {
+          departmentCode: 'WJW',
+          departmentName: '区卫生健康委员会',
+          subProjectName: '托育机构监管模块',
+          subProjectContent: '托育机构备案与监管',
+          subProjectBudget: 30,
+        },
+        {
+          departmentCode: 'MZJ',
+          departmentName: '区民政局',
+          subProjectName: '居家养老服务模块',
+          subProjectContent: '居家养老服务派单与结算',
+          subProjectBudget: 20,
+        },
+      ],
+      businessFlow: '统一受理、分部门办理',
+      dataFlow: '业务数据汇聚至区数据底座',
+      systemInterfaces: '统一身份认证、电子证照接口',
+      docInitialDataCatalogue: '初始数据目录.xlsx',
+      noOverlapDeclared: true,
+    });
+    await throughMaterials(run, name, { crossDepartment: true });
+    await w.at('2026-10-12T09:00:00+08:00');
+    await jointReview(run);
+    await investmentPlan(run);
+    await w.at('2026-12-28T09:00:00+08:00');
+    await includeInPlan(run);
+    await w.at('2027-01-05T09:00:00+08:00');
+    await startConstruction(run);
+    await run.upload('security-assessment');
+    await run.upload('crypto-assessment');
+    await run.complete('Task_Implementation', run.deptGroup, implementation('2027-10-30', 60));
+    const subs = await children(run, 'cross-department-subproject', 2);
+    const plans: Record<string, { subProjectName: string; subProjectContent: string }> = {
+      'dept:WJW': { subProjectName: '托育机构监管模块', subProjectContent: '托育机构备案登记、日常检查与监管' },
+      'dept:MZJ': { subProjectName: '居家养老服务模块', subProjectContent: '居家养老服务工单派发与费用结算' },
+    };
+    for (const sub of subs) {
+      const [task] = await sub.open('Task_SubProjectApplication');
+      const dept = task!.candidateGroups!.find((g) => g.startsWith('dept:'))!;
+      await sub.complete('Task_SubProjectApplication', dept, {
+        ...plans[dept],
+        subProjectBudget: 20,
+        subProjectResponsiblePerson: '陈敏',
+        subProjectPhone: '13912345678',
+      });
+      // the lead unit's construction is done, but acceptance waits for every participant (R10)
+      expect((await run.trail()).filter((e) => e.startsWith('Task_SecurityGate'))).toEqual([]);
+      await sub.complete('Task_SubProjectImplementation', dept, {
+        subProjectCompletedDate: '2027-10-31',
+        subProjectSummary: '模块已上线',
+        subProjectInvested: 20,
+      });
+      await sub.reached('Task_SubProjectImplementation');
+    }
+    await run.open('Task_SecurityInspection');
+    const results = (await run.vars()).subProjectResults as { department: string }[];
+    expect(results.map((r) => r.department).sort()).toEqual(['MZJ', 'WJW']);
+    expect(await run.count('CallActivity_SubProjects')).toBeGreaterThan(0);
+    expect(await run.table('project_participant', ['project_id'])).toHaveLength(2);
+  }, 180_000);
+});
+
+describe('project-lifecycle end to end: during construction', () => {
+  it('R20 a change request and R22.3 a delay request run beside construction', async () => {
+    const run = await approvedProject('WJW', '叶集区家庭医生签约服务系统', '签约、随访、健康档案调阅。');
+    await w.at('2026-12-28T09:00:00+08:00');
+    await includeInPlan(run);
+    await run.open('Task_ProjectStart');
+    await run.publish('change-requested');
+    await run.complete('Task_ChangeRequestForm', run.deptGroup, {
+      changeCase: 'case-2',
+      changeOriginalContent: '自建随访终端',
+      changeNewContent: '复用省平台随访终端',
+      changeReason: '省平台已提供，避免重复建设',
+      changeTotalInvestment: 120,
+      changeGoalsUnchanged: true,
+      changeWithinBudget: true,
+    });
+    await run.complete('Task_ChangeApproval', 'government', opinion('pass', '同意变更'));
+    await run.reached('EndEvent_ChangeApproved');
+    await run.publish('acceptance-delay-requested');
+    await run.complete('Task_DelayRequestForm', run.deptGroup, {
+      requestedAcceptanceDate: '2028-03-31',
+      delayReason: '设备到货延迟',
+    });
+    await run.complete('Task_DelayReview', 'data-bureau', opinion('pass', '同意延期'));
+    await run.reached('EndEvent_DelayApproved');
+    const trail = await run.trail();
+    expect(trail).toContain('Task_ChangeCheck:COMPLETED');
+    expect(trail).toContain('Task_ChangeFile:COMPLETED');
+    expect(trail).toContain('Task_AcceptanceDateUpdate:COMPLETED');
+    expect(await run.vars()).toMatchObject({ changeEligible: true, contractedAcceptanceDate: '2028-03-31' });
+    // construction was never interrupted
+    await run.open('Task_ProjectStart');
+    expect(await run.state()).toBe('ACTIVE');
+  }, 180_000);
+
+  it('R26 an overdue rectification suspends the project, and termination ends it', async () => {
+    const run = await approvedProject('MZJ', '叶集区婚姻登记预约系统', '婚姻登记网上预约与材料预审。');
+    await w.at('2026-12-28T09:00:00+08:00');
+    await includeInPlan(run);
+    await w.at('2027-02-01T10:00:00+08:00');
+    await run.open('Task_ProjectStart');
+    await run.publish('rectification-ordered', {
+      rectificationIssues: '未按规定开展等保测评',
+      rectificationDays: 10,
+      orderedBy: 'cyberspace-office',
+      orderRule: 'R26',
+    });
+    const [rectify] = await run.open('Task_Rectify');
+    // ten working days from 1 February 2027 on the calendar
+    expect(rectify!.dueDate).toBeTruthy();
+    const due = String((await run.vars()).rectificationDueDate ?? rectify!.dueDate);
+    expect(await run.table('rectification_order', ['status'])).toEqual([{ status: expect.any(String) }]);
+    await w.at(new Date(Date.parse(due) + 1000).toISOString());
+    await run.reached('Task_ProjectSuspend');
+    expect(await run.project()).toMatchObject({ stage: 'suspended' });
+    await run.complete('Task_SuspensionDecision', 'data-bureau', {
+      suspensionDecision: 'terminate',
+      suspensionReason: '逾期未整改',
+    });
+    await run.reached('EndEvent_Terminated');
+    expect(await run.state()).toBe('COMPLETED');
+    const trail = await run.trail();
+    expect(trail).toContain('Timer_RectificationOverdue:COMPLETED');
+    expect(trail).toContain('Task_ProjectTerminate:COMPLETED');
+    expect(trail).toContain('Task_ProjectStart:TERMINATED');
+    expect(trail.filter((e) => e.startsWith('Task_PreliminaryAcceptance'))).toEqual([]);
+    expect(await run.project()).toMatchObject({ stage: 'terminated' });
+  }, 180_000);
+});
+
+describe('project-lifecycle end to end: reporting and statutory deadlines', () => {
+  const report = (run: LifeRun, quarter: string, date: string) => ({
+    reportDepartmentName: '区民政局',
+    reportResponsiblePerson: '张伟',
+    reportDate: date,
+    reportContactPerson: '王晓梅',
+    reportPhone: '0564-6661234',
+    reportMobile: '13812345678',
+    reportEmail: 'mzj@yeji.gov.cn',
+    reportProjectName: '叶集区社会救助一件事平台',
+    reportMainContent: '救助申请、审核、发放全流程网办',
+    reportConstructionUnit: '安徽政通信息技术有限公司',
+    reportProgress: `${quarter} 按计划推进`,
+    expectedCompletionDate: '2027-12-31',
+    reportTotalInvestment: 120,
+    reportInvestedAmount: 40,
+  });
+
+  it('R15 a project spanning 2026–2027 reports every quarter in the first five working days (National Day 调休 in 2026), with reminder and overdue escalation', async () => {
+    await w.at('2026-08-03T10:00:00+08:00');
+    const name = '叶集区社会救助一件事平台';
+    const run = await submitProject(
+      w,
+      'MZJ',
+      applicationForm({
+        projectName: name,
+        summary: '低保、特困、临时救助申请审核发放一件事办理。',
+        urgent: true,
+        planYear: 2026,
+        constructionPeriod: { start: '2026-08', end: '2027-12' },
+      }),
+    );
+    await throughMaterials(run, name, { urgentAdHoc: true, constructionStart: '2026-08', constructionEnd: '2027-12' });
+    await jointReview(run, { awaitWindow: false });
+    await investmentPlan(run);
+    await run.complete('Task_AdHocApproval', 'government', { adHocDecision: 'approve', adHocReason: '民生急需' });
+    await w.at('2026-08-20T09:00:00+08:00');
+    await startConstruction(run, 110, '2027-12-20');
+    expect(await run.vars()).toMatchObject({ quarterlyReportsRequired: true });
+    const [reporting] = await children(run, 'quarterly-reporting', 1);
+    // 2026Q3: 1–7 October 2026 are National Day holidays, Saturday 10 October is a make-up working
+    // day (chinese-days): 8, 9, 10, 12, 13 October. 2026Q4 and 2027Q1 come from the labelled 2027
+    // fixture (New Year's Day only): 4–8 January; 1, 2, 5, 6, 7 April.
+    const quarters = [
+      {
+        quarter: '2026Q3',
+        opens: '2026-10-08T00:00:00+08:00',
+        reminder: '2026-10-12T09:00:00+08:00',
+        due: '2026-10-13T23:59:59+08:00',
+      },
+      {
+        quarter: '2026Q4',
+        opens: '2027-01-04T00:00:00+08:00',
+        reminder: '2027-01-07T09:00:00+08:00',
+        due: '2027-01-08T23:59:59+08:00',
+      },
+      {
+        quarter: '2027Q1',
+        opens: '2027-04-01T00:00:00+08:00',
+        reminder: '2027-04-06T09:00:00+08:00',
+        due: '2027-04-07T23:59:59+08:00',
+      },
+    ];
+    for (const [i, q] of quarters.entries()) {
+      await reporting!.reached('Event_ReportWindowOpens', 'ACTIVE');
+      expect(await reporting!.vars()).toMatchObject({
+        reportQuarter: q.quarter,
+        reportWindowOpensAt: q.opens,
+        reportReminderAt: q.reminder,
+        reportDueDate: q.due,
+      });
+      // nothing before the window opens
+      expect((await reporting!.trail()).filter((e) => e === 'Task_ProgressReport:ACTIVE')).toEqual([]);
+      await w.at(q.opens);
+      const [task] = await reporting!.open('Task_ProgressReport');
+      expect(Date.parse(task!.dueDate!)).toBe(Date.parse(q.due));
+      if (i === 0) {
+        // not reported by the fourth working day: reminder; after the fifth: escalation; the task stays open
+        await w.at(q.reminder);
+        await reporting!.reached('Task_NotifyReportReminder');
+        await w.at(new Date(Date.parse(q.due) + 1000).toISOString());
+        await reporting!.reached('Task_NotifyReportOverdue');
+      }
+      await reporting!.complete('Task_ProgressReport', run.deptGroup, report(run, q.quarter, q.opens.slice(0, 10)));
+      await reporting!.reached('Task_ProgressReportRecord', 'COMPLETED');
+      await eventually(async () => expect(await reporting!.count('Task_ProgressReportRecord')).toBe(i + 1));
+    }
+    await w.at('2027-04-20T09:00:00+08:00');
+    await run.upload('security-assessment');
+    await run.upload('crypto-assessment');
+    await run.complete('Task_Implementation', run.deptGroup, implementation('2027-04-15', 110));
+    await run.open('Task_SecurityInspection');
+    // completing construction ended the reporting loop (R15 ends with construction)
+    expect(await reporting!.state()).toBe('TERMINATED');
+    const trail = await reporting!.trail();
+    expect(trail.filter((e) => e === 'Task_ProgressReport:COMPLETED')).toHaveLength(3);
+    expect(trail.filter((e) => e === 'Timer_ReportReminder:COMPLETED')).toHaveLength(1);
+    expect(trail.filter((e) => e === 'Timer_ReportOverdue:COMPLETED')).toHaveLength(1);
+    const mail = await listOutbox(w.ds.manager, { projectId: String(run.projectId) });
+    expect(mail.items.length).toBeGreaterThanOrEqual(2);
+  }, 240_000);
+
+  it('R22.2 a final-acceptance application missing the one-month window is escalated; R23 an overdue self-evaluation too', async () => {
+    const run = await approvedProject(
+      'WJW',
+      '叶集区卫生监督执法记录系统',
+      '执法记录仪数据归集、案件办理与文书生成。',
+      { constructionPeriod: { start: '2027-06', end: '2027-10' } },
+      { constructionStart: '2027-06', constructionEnd: '2027-10' },
+    );
+    await w.at('2026-12-28T09:00:00+08:00');
+    await includeInPlan(run);
+    await w.at('2027-06-01T09:00:00+08:00');
+    await startConstruction(run, 120, '2027-11-30');
+    await run.upload('security-assessment');
+    await run.upload('crypto-assessment');
+    await w.at('2027-11-01T09:00:00+08:00');
+    await run.complete('Task_Implementation', run.deptGroup, implementation('2027-10-30', 120));
+    await inspectAndPreliminary(run, '2027-11-10');
+    const [application] = await run.open('Task_FinalAcceptanceApplication');
+    expect(Date.parse(application!.dueDate!)).toBe(Date.parse('2027-12-10T23:59:59+08:00'));
+    const mailsBefore = (await listOutbox(w.ds.manager, { projectId: String(run.projectId) })).items.length;
+    await w.at('2027-12-11T00:00:01+08:00');
+    await run.reached('EndEvent_FinalApplicationEscalated');
+    await eventually(async () =>
+      expect((await listOutbox(w.ds.manager, { projectId: String(run.projectId) })).items.length).toBeGreaterThan(
+        mailsBefore,
+      ),
+    );
+    // the application task stays open after the escalation (non-interrupting)
+    await run.complete('Task_FinalAcceptanceApplication', run.deptGroup, finalApplication);
+    await run.complete('Task_AcceptanceOrganisation', 'data-bureau', organisation);
+    await run.complete('Task_FinalAcceptanceReview', 'experts', acceptanceOpinion('pass', '2027-12-20'));
+    await run.complete('Task_PaymentRequest', run.deptGroup, {
+      requestedAmount: 120,
+      paidSoFar: 0,
+      docInvoice: '发票.pdf',
+      auditRequested: false,
+    });
+    await run.complete('Task_PaymentApproval', 'finance', {
+      paymentDecision: 'approve',
+      paymentApprovedAmount: 120,
+      paymentOpinion: '同意',
+    });
+    const [selfEvaluation] = await run.open('Task_SelfEvaluation');
+    expect(Date.parse(selfEvaluation!.dueDate!)).toBe(Date.parse('2028-06-20T23:59:59+08:00'));
+    await w.at('2028-06-21T00:00:01+08:00');
+    await run.reached('EndEvent_SelfEvaluationEscalated');
+    await run.open('Task_SelfEvaluation');
+    const trail = await run.trail();
+    expect(trail).toContain('Timer_FinalApplicationOverdue:COMPLETED');
+    expect(trail).toContain('Task_NotifyFinalApplicationOverdue:COMPLETED');
+    expect(trail).toContain('Timer_SelfEvaluationOverdue:COMPLETED');
+    expect(trail).toContain('Task_NotifySelfEvaluationOverdue:COMPLETED');
+    expect(trail).toContain('Gateway_AuditMerge:COMPLETED');
+    expect(trail.filter((e) => e.startsWith('Task_SurplusReturn'))).toEqual([]);
+    expect(trail.filter((e) => e.startsWith('Task_Audit'))).toEqual([]);
+    expect(await run.table('ledger_entry', ['kind', 'amount'])).toEqual([{ kind: 'payment', amount: 120 }]);
+    expect(await run.project()).toMatchObject({ stage: 'payment' });
+  }, 240_000);
 });
