@@ -13,7 +13,7 @@ import { GatewayNotifier, gatewayQueriesFromEngine } from './gateway-notifier';
 import { mailDomain } from './outbox';
 import type { RecipientDirectory } from './recipients';
 import { SqlRecipientDirectory } from './sql-directory';
-import { ReminderRunner } from './reminders';
+import { ReminderRunner, type ReminderRunnerState } from './reminders';
 import { createSmtpTransport } from './transport';
 
 export {
@@ -48,7 +48,18 @@ export interface Notifications {
   dispatcher?: MailDispatcher;
   gatewayNotifier: GatewayNotifier;
   reminders: ReminderRunner;
+  /**
+   * For operators (a status page or route can return it as is): the calendar's years and the
+   * reminders that wait for a year's holiday file (`config/holidays/<year>.json`).
+   */
+  status(): NotificationStatus;
   stop(): Promise<void>;
+}
+
+export interface NotificationStatus {
+  smtp: boolean;
+  calendar: { coveredYears: number[]; sources: Record<number, string> };
+  reminders: ReminderRunnerState;
 }
 
 export function startNotifications(deps: {
@@ -111,6 +122,11 @@ export function startNotifications(deps: {
     dispatcher,
     gatewayNotifier,
     reminders,
+    status: () => ({
+      smtp: dispatcher !== undefined,
+      calendar: { coveredYears: calendar.coveredYears(), sources: calendar.sources() },
+      reminders: reminders.state(),
+    }),
     async stop() {
       await Promise.all([gatewayNotifier.stop(), reminders.stop(), dispatcher?.stop()]);
     },

@@ -64,6 +64,11 @@ describe('startNotifications (what bootstrap starts)', () => {
       await new Promise((r) => setTimeout(r, 200));
       // the reminder runner's first pass read the (empty) domain tables without error
       expect(lines.filter((l) => Number(l.level) >= 50)).toEqual([]);
+      const status = n.status();
+      expect(status).toMatchObject({ smtp: false, reminders: { missingYears: [], calendarGaps: [] } });
+      expect(status.calendar.coveredYears[0]).toBe(2004);
+      expect(status.calendar.sources[2026]).toBe('chinese-days');
+      expect(status.reminders.lastRunAt).not.toBeNull();
       await enqueueMail(ds.manager, {
         dedupeKey: 'wiring-1',
         recipient: recipient('u1', '王老师', 'wang@jyj.yeji.gov.cn'),
