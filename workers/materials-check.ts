@@ -154,7 +154,7 @@ export function createMaterialsCheckWorker(deps: WorkerDeps) {
     m: EntityManager,
     job: JobInfo,
     v: MaterialsInput,
-  ): Promise<{ result: MaterialsOutput; submittedOn: string }> => {
+  ): Promise<{ result: MaterialsOutput; submittedOn: string; appliedFor: number }> => {
     const project = await loadProject(m, v.projectId);
     const stored = await applicationData(m, project);
     // process variables from 退回修改 complement (and overwrite) the stored application
@@ -175,9 +175,13 @@ export function createMaterialsCheckWorker(deps: WorkerDeps) {
     const defects = materialsDefects({ data, attachments, crossDepartment: v.crossDepartment, participantCount });
     const today = todayIn(deps.clock);
     // the first check of this instance is the submission; a 退回修改 loop keeps its date
-    const first = (await earlierEffects<{ submittedOn?: string }>(m, job.type, job.processInstanceKey))[0];
+    const first = (
+      await earlierEffects<{ submittedOn?: string; appliedFor?: number }>(m, job.type, job.processInstanceKey)
+    )[0];
     const submittedOn = first?.output.submittedOn ?? today;
-    const schedule = r6Schedule(deps, v.planYear, v.urgentAdHoc, submittedOn, today);
+    // and the year applied for: a late application moves once, not again on each re-check
+    const appliedFor = first?.output.appliedFor ?? v.planYear;
+    const schedule = r6Schedule(deps, appliedFor, v.urgentAdHoc, submittedOn, today);
     if (schedule.moved) {
       await m
         .getRepository(ProjectEntity)
@@ -194,10 +198,10 @@ export function createMaterialsCheckWorker(deps: WorkerDeps) {
     };
     await recordEvent(deps.dataSource, m, job, `project:${project.id}`, {
       ...result,
-      movedFromPlanYear: schedule.moved ? v.planYear : undefined,
+      movedFromPlanYear: schedule.moved ? appliedFor : undefined,
       deadline: schedule.deadline,
     });
-    return { result, submittedOn };
+    return { result, submittedOn, appliedFor };
   };
   return defineWorker({
     type: 'egov.materials-check',

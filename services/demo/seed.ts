@@ -1,11 +1,14 @@
 /**
  * Demo data for `npm start`: the organisations, one demo user per role (and per bureau), and a
- * dozen sample projects spread over the stages of 附件3. Idempotent: users are matched by
- * username, projects by name, so running it twice changes nothing. Process instances for the
- * sample projects are left to the engine's seed (not available yet).
+ * dozen sample projects spread over the stages of 附件3, each with its application materials
+ * (DOCX files with real content, stored through the attachment service). Idempotent: users are
+ * matched by username, projects by name, so running it twice changes nothing. The process
+ * instances are started and driven to their positions by `process-demo.ts`.
  */
+import { Document, HeadingLevel, Packer, Paragraph } from 'docx';
 import type { ApiServices } from '../api/services';
-import { ProjectEntity, UserEntity, type ProjectStage } from '../domain/entities';
+import { ProjectEntity, UserEntity, type AttachmentKind, type ProjectStage } from '../domain/entities';
+import { MATERIAL_NAMES } from '../domain/project-service';
 import type { ApplicationForm } from '../domain/application-form';
 import type { Role } from '../domain/organisations';
 import { toCents } from '../domain/money';
@@ -41,6 +44,16 @@ export const DEMO_USERS: readonly DemoUser[] = [
   { username: 'jyj.manager', displayName: '黄局长（教育局）', orgCode: 'JYJ', roles: ['manager'] },
   { username: 'wjw.staff', displayName: '何医生（卫健委经办）', orgCode: 'WJW', roles: ['staff'] },
   { username: 'shjd.staff', displayName: '马主任（史河街道）', orgCode: 'SHJD', roles: ['staff'] },
+  // the applying departments of the other sample projects: their tasks need someone to act
+  { username: 'gaj.staff', displayName: '周警官（公安分局经办）', orgCode: 'GAJ', roles: ['staff'] },
+  { username: 'rsj.staff', displayName: '吴科长（人社局经办）', orgCode: 'RSJ', roles: ['staff'] },
+  { username: 'mzj.staff', displayName: '朱科长（民政局经办）', orgCode: 'MZJ', roles: ['staff'] },
+  { username: 'nyj.staff', displayName: '钱站长（农业农村水利局经办）', orgCode: 'NYJ', roles: ['staff'] },
+  { username: 'yjj.staff', displayName: '冯科长（应急管理局经办）', orgCode: 'YJJ', roles: ['staff'] },
+  { username: 'zwfw.staff', displayName: '孔主任（政务服务中心经办）', orgCode: 'ZWFW', roles: ['staff'] },
+  { username: 'sjj.staff', displayName: '曹科长（市场监管局经办）', orgCode: 'SJJ', roles: ['staff'] },
+  { username: 'sgx.staff', displayName: '宋乡长（孙岗乡）', orgCode: 'SGX', roles: ['staff'] },
+  { username: 'zjj.staff', displayName: '邵科长（住建局经办）', orgCode: 'ZJJ', roles: ['staff'] },
   { username: 'expert1', displayName: '张教授（专家）', orgCode: 'experts', roles: ['expert'] },
   { username: 'expert2', displayName: '林高工（专家）', orgCode: 'experts', roles: ['expert'] },
   { username: 'expert3', displayName: '高研究员（专家）', orgCode: 'experts', roles: ['expert'] },
@@ -124,7 +137,7 @@ export const DEMO_PROJECTS: readonly DemoProject[] = [
       constructionPeriod: { start: '2027-02', end: '2027-11' },
       investment: inv('320.00'),
       ...contact('何医生', '0564-6663301', 'wjw@yeji.gov.cn'),
-      planYear: 2027,
+      planYear: 2026,
       sharingAnalysis: sharing,
     },
   },
@@ -139,7 +152,7 @@ export const DEMO_PROJECTS: readonly DemoProject[] = [
       constructionPeriod: { start: '2027-01', end: '2027-12' },
       investment: inv('580.00'),
       ...contact('周警官', '0564-6664401', 'gaj@yeji.gov.cn'),
-      planYear: 2027,
+      planYear: 2026,
       keyProject: true,
       sharingAnalysis: sharing,
     },
@@ -155,13 +168,13 @@ export const DEMO_PROJECTS: readonly DemoProject[] = [
       constructionPeriod: { start: '2026-10', end: '2027-06' },
       investment: inv('150.00'),
       ...contact('吴科长', '0564-6665501', 'rsj@yeji.gov.cn'),
-      planYear: 2027,
+      planYear: 2026,
       sharingAnalysis: sharing,
     },
   },
   {
     org: 'MZJ',
-    stage: 'annual-plan',
+    stage: 'security-inspection',
     form: {
       projectName: '叶集区智慧养老服务平台',
       category: 'application-system',
@@ -229,19 +242,18 @@ export const DEMO_PROJECTS: readonly DemoProject[] = [
       projectName: '政务服务“一网通办”数据共享平台',
       category: 'information-resource',
       kind: 'upgrade',
-      summary: '牵头建设政务数据共享交换平台，市场监管、人社分别建设对接子项目（R10 跨部门项目）。',
+      summary: '升级政务数据共享交换平台，打通市场监管、人社等部门业务系统，支撑“一网通办”。',
       constructionPeriod: { start: '2025-03', end: '2026-03' },
       investment: inv('390.00'),
       ...contact('孔主任', '0564-6669901', 'zwfw@yeji.gov.cn'),
       planYear: 2025,
-      participantOrgCodes: ['SJJ', 'RSJ'],
       sharingAnalysis: sharing,
     },
     paid: '351.00',
   },
   {
     org: 'SJJ',
-    stage: 'post-evaluation',
+    stage: 'self-evaluation',
     form: {
       projectName: '市场主体智慧监管系统',
       category: 'application-system',
@@ -255,7 +267,60 @@ export const DEMO_PROJECTS: readonly DemoProject[] = [
     },
     paid: '168.50',
   },
+  {
+    org: 'ZJJ',
+    stage: 'closed',
+    form: {
+      projectName: '智慧工地监管平台',
+      category: 'application-system',
+      kind: 'new',
+      summary: '建设在建工地扬尘、塔吊与实名制用工在线监管，依据住建部智慧工地建设指导意见。',
+      constructionPeriod: { start: '2024-03', end: '2024-10' },
+      investment: inv('96.00'),
+      ...contact('邵科长', '0564-6660202', 'zjj@yeji.gov.cn'),
+      planYear: 2024,
+      sharingAnalysis: sharing,
+    },
+    paid: '90.00',
+  },
 ];
+
+/** Application materials (R6) of every submitted project; the security documents once it is built. */
+const R6_KINDS: readonly AttachmentKind[] = [
+  'construction-basis',
+  'construction-plan',
+  'budget-estimate',
+  'feasibility-report',
+];
+const BUILT_KINDS: readonly AttachmentKind[] = ['security-assessment', 'crypto-assessment'];
+const BUILT_FROM: readonly ProjectStage[] = [
+  'security-inspection',
+  'final-acceptance',
+  'payment',
+  'self-evaluation',
+  'post-evaluation',
+  'closed',
+];
+
+/** A short but real DOCX (detected by content, stored with its SM3 digest like any upload). */
+async function materialDocx(projectName: string, kind: AttachmentKind, org: string, summary: string): Promise<Buffer> {
+  const title = `${projectName} ${MATERIAL_NAMES[kind]}`;
+  const doc = new Document({
+    creator: org,
+    title,
+    sections: [
+      {
+        children: [
+          new Paragraph({ text: title, heading: HeadingLevel.TITLE }),
+          new Paragraph({ text: `编制单位：${org}` }),
+          new Paragraph({ text: `项目概述：${summary}` }),
+          new Paragraph({ text: '本文件为演示数据，内容按《叶集区政务信息化项目建设管理办法》要求的章节编写。' }),
+        ],
+      },
+    ],
+  });
+  return Buffer.from(await Packer.toBuffer(doc));
+}
 
 const APPROVED_FROM: readonly ProjectStage[] = [
   'approval',
@@ -301,12 +366,21 @@ export async function seedDemoData(services: ApiServices): Promise<{ users: numb
       participantOrgCodes: [],
       keyProject: false,
       departmentBudget: false,
+      securityStatement: '拟采购的服务器、操作系统和数据库均为安全可靠产品，已列入国家安全可靠测评结果（R14）。',
       ...d.form,
     };
     const { project } = await services.projects.create(org, creator.id, form);
     await projectRepo.update({ id: project.id }, { stage: d.stage });
     if (APPROVED_FROM.includes(d.stage)) await services.ledger.setApproved(project.id, project.investment.total);
     created.push({ id: project.id, demo: d, total: project.investment.total });
+    if (d.stage !== 'draft') {
+      const kinds = BUILT_FROM.includes(d.stage) ? [...R6_KINDS, ...BUILT_KINDS] : R6_KINDS;
+      for (const kind of kinds) {
+        const buffer = await materialDocx(form.projectName, kind, org.name, form.summary);
+        const originalname = `${form.projectName}-${MATERIAL_NAMES[kind]}.docx`;
+        await services.attachments.store(project.id, kind, { originalname, buffer }, creator.id);
+      }
+    }
   }
   // R21 investment plan and R8.1 annual plans (approved) for the projects that are past them
   const years = new Set<number>();

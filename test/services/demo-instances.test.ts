@@ -1,86 +1,213 @@
 /**
- * The demo process instances of `npm start` (services/demo/process-demo.ts) on the embedded engine
- * and the domain database (SQLite, or MariaDB with TEST_DATABASE_URL): every submitted sample
- * project gets one real `project-lifecycle` instance with its start variables, drafts get none,
- * and a second run starts nothing.
+ * The demo of `npm start`, started as `npm start` starts it (services/bootstrap.ts: embedded
+ * engine, the real job workers, demo data written in the background) on SQLite, or on MariaDB with
+ * TEST_DATABASE_URL: every sample project's instance reaches its place on the 附件3 diagram
+ * (engine element-instance search), the domain stage matches the place, a task is overdue, an
+ * incident is open, the log counts the placed projects, and a second start or a second run adds
+ * or moves nothing.
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { DataSource } from 'typeorm';
-import { loadConfig } from '../../config';
-import { createDomainServices, type ApiServices } from '../../services/api/services';
-import { openDatabase } from '../../services/db/data-source';
-import { entities, migrations } from '../../services/db/schema';
-import { runProcessDemo } from '../../services/demo/process-demo';
-import { seedDemoData } from '../../services/demo/seed';
-import { ProjectEntity } from '../../services/domain/entities';
-import { deployProcessResources } from '../../services/processes/deploy';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { loadConfig, type Config } from '../../config';
+import { createDomainServices } from '../../services/api/services';
+import { bootstrap, type System } from '../../services/bootstrap';
+import { PLACEMENTS, runProcessDemo } from '../../services/demo/process-demo';
+import { DEMO_PROJECTS } from '../../services/demo/seed';
+import {
+  AttachmentEntity,
+  ProjectEntity,
+  UserEntity,
+  OrganisationEntity,
+  type Project,
+} from '../../services/domain/entities';
+import { candidateGroupsOf } from '../../services/domain/organisations';
 import { createTestDatabase, type TestDatabase } from '../support/db';
-import { NOW, startTestEngine, type TestEngine } from '../support/engine';
+import { eventually } from '../support/engine';
 
-describe('demo process instances', () => {
-  let t: TestEngine;
+jest.setTimeout(240_000);
+
+const consistency = { consistency: { waitUpToMs: 0 } };
+
+describe('demo data placed on the diagram by npm start', () => {
   let db: TestDatabase;
-  let ds: DataSource;
-  let services: ApiServices;
+  let config: Config;
+  let system: System;
+  const lines: { msg: string; [k: string]: unknown }[] = [];
+  const uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), 'egov-demo-'));
+
+  const logger = pino(
+    { level: 'info' },
+    new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as never);
+        done();
+      },
+    }),
+  );
+
+  const start = async () => {
+    system = await bootstrap(config, logger);
+    await system.demoReady;
+  };
+  const active = async (key: string) =>
+    (
+      (await system.engine.searchElementInstances(
+        { filter: { processInstanceKey: key, state: 'ACTIVE' }, page: { limit: 100 } } as never,
+        consistency,
+      )) as { items: { elementId: string }[] }
+    ).items
+      .map((e) => e.elementId)
+      .sort();
+  const projects = () => system.dataSource.getRepository(ProjectEntity).find({ order: { id: 'ASC' } });
 
   beforeAll(async () => {
-    t = await startTestEngine('demoinst');
-    db = await createTestDatabase('demoinst');
-    const config = loadConfig({
+    db = await createTestDatabase('demo');
+    config = loadConfig({
       NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: 'info',
       DATABASE_URL: db.url,
-      UPLOAD_DIR: path.join(os.tmpdir(), 'egov-demo-instances'),
-      DEMO_DATA: 'false',
+      ENGINE: 'embedded',
+      ENGINE_PORT: '0',
+      UPLOAD_DIR: uploadDir,
+      DEMO_DATA: 'true',
     });
-    ds = await openDatabase({ url: db.url, entities, migrations });
-    services = createDomainServices(ds, config, { engine: t.client });
-    await services.identity.ensureOrganisations();
-    await seedDemoData(services);
-    await deployProcessResources(t.client);
+    const t0 = Date.now();
+    await start();
+    lines.push({ msg: 'test: demo ready', ms: Date.now() - t0 });
   });
   afterAll(async () => {
-    await ds?.destroy();
+    await system?.close();
     await db?.drop();
-    await t?.stop();
+    fs.rmSync(uploadDir, { recursive: true, force: true });
   });
 
-  it('should start one lifecycle instance per submitted sample project and none for drafts', async () => {
-    const projects = await ds.getRepository(ProjectEntity).find({ order: { id: 'ASC' } });
-    const submitted = projects.filter((p) => p.stage !== 'draft');
-    expect(submitted.length).toBeGreaterThanOrEqual(10);
-    const result = await runProcessDemo(services);
-    expect(result).toEqual({ started: submitted.length, skipped: 0, failed: 0 });
-    const after = await ds.getRepository(ProjectEntity).find({ order: { id: 'ASC' } });
-    for (const p of after) {
-      if (p.stage === 'draft') {
-        expect({ code: p.code, key: p.processInstanceKey }).toEqual({ code: p.code, key: null });
-        continue;
+  it('should place every sample project where PLACEMENTS says, with the matching domain stage', async () => {
+    const all = await projects();
+    expect(all.map((p) => p.name).sort()).toEqual(DEMO_PROJECTS.map((d) => d.form.projectName).sort());
+    const placed = all.filter((p) => PLACEMENTS[p.name]);
+    expect(placed).toHaveLength(all.length - 1); // the draft has no instance
+    const where: Record<string, unknown> = {};
+    const expected: Record<string, unknown> = {};
+    for (const p of placed) {
+      const pl = PLACEMENTS[p.name]!;
+      const key = p.processInstanceKey!;
+      const instance = (await system.engine.getProcessInstance({ processInstanceKey: key } as never, consistency)) as {
+        state: string;
+      };
+      const ids = await active(key);
+      if (pl.endedAt) {
+        const end = (await system.engine.searchElementInstances(
+          {
+            filter: { processInstanceKey: key, elementId: pl.endedAt, state: 'COMPLETED' },
+            page: { limit: 5 },
+          } as never,
+          consistency,
+        )) as { items: unknown[] };
+        where[p.name] = { state: instance.state, ended: end.items.length, stage: p.stage };
+        expected[p.name] = { state: 'COMPLETED', ended: 1, stage: pl.stage };
+      } else {
+        where[p.name] = { state: instance.state, at: pl.waitAt.filter((id) => ids.includes(id)), stage: p.stage };
+        expected[p.name] = { state: 'ACTIVE', at: [...pl.waitAt], stage: pl.stage };
       }
-      expect(p.processInstanceKey).toMatch(/^\d{16,}$/);
-      const instance = await t.sdk.getProcessInstance({ processInstanceKey: p.processInstanceKey! }, NOW);
-      expect(instance.processDefinitionId).toBe('project-lifecycle');
-      const vars = await t.sdk.searchVariables(
-        { filter: { processInstanceKey: p.processInstanceKey!, name: 'projectId' }, page: { limit: 5 } },
-        NOW,
-      );
-      expect(vars.items.map((v) => JSON.parse(v.value) as unknown)).toEqual([String(p.id)]);
     }
-    expect(new Set(after.map((p) => p.processInstanceKey).filter(Boolean)).size).toBe(submitted.length);
+    expect(where).toEqual(expected);
+    // tokens spread over the whole diagram: ten distinct places, from 退回修改 to the archive
+    const places = new Set(placed.flatMap((p) => PLACEMENTS[p.name]!.waitAt.concat(PLACEMENTS[p.name]!.endedAt ?? [])));
+    expect(places.size).toBeGreaterThanOrEqual(12);
   });
 
-  it('should start nothing on a second run (idempotent)', async () => {
-    const before = (await ds.getRepository(ProjectEntity).find()).map((p) => p.processInstanceKey);
-    const result = await runProcessDemo(services);
-    expect(result.started).toBe(0);
-    expect(result.failed).toBe(0);
-    expect(result.skipped).toBe(before.filter(Boolean).length);
-    expect((await ds.getRepository(ProjectEntity).find()).map((p) => p.processInstanceKey)).toEqual(before);
+  it('should have written the materials through the attachment service and the log should count the placed projects', async () => {
+    const attachments = await system.dataSource.getRepository(AttachmentEntity).find();
+    const submitted = (await projects()).filter((p) => p.stage !== 'draft');
+    for (const p of submitted) {
+      const kinds = attachments.filter((a) => a.projectId === p.id).map((a) => a.kind);
+      expect(kinds).toEqual(
+        expect.arrayContaining(['construction-basis', 'construction-plan', 'budget-estimate', 'feasibility-report']),
+      );
+    }
+    for (const a of attachments) {
+      expect(a.mediaType).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+      expect(fs.statSync(path.join(uploadDir, a.storedName)).size).toBe(a.size);
+    }
+    const progress = lines.filter((l) => /^demo: \d+ of \d+ projects placed$/.test(l.msg)).map((l) => l.msg);
+    const total = Object.keys(PLACEMENTS).length;
+    expect(progress).toHaveLength(total);
+    expect(progress.at(-1)).toBe(`demo: ${total} of ${total} projects placed`);
+    expect(lines.find((l) => l.msg === 'demo instances ready')).toMatchObject({
+      placed: total,
+      unplaced: 0,
+      failed: 0,
+    });
   });
 
-  it('should do nothing without an engine', async () => {
-    const without = createDomainServices(ds, services.config);
-    expect(await runProcessDemo(without)).toEqual({ started: 0, skipped: 0, failed: 0 });
+  it('should show an overdue task in the department’s tasklist (R23 self-evaluation six months after go-live)', async () => {
+    const services = createDomainServices(system.dataSource, config, { engine: system.engine });
+    const user = await system.dataSource.getRepository(UserEntity).findOneByOrFail({ username: 'sjj.staff' });
+    const org = await system.dataSource.getRepository(OrganisationEntity).findOneByOrFail({ id: user.orgId });
+    const actor = {
+      username: user.username,
+      displayName: user.displayName,
+      roles: user.roles,
+      groups: candidateGroupsOf(org, user.roles),
+    };
+    const overdue = await services.tasks!.list(actor, { overdue: true });
+    expect(overdue.map((t) => t.elementId)).toContain('Task_SelfEvaluation');
+    const task = overdue.find((t) => t.elementId === 'Task_SelfEvaluation')!;
+    expect(Date.parse(task.dueDate!)).toBeLessThan(Date.now());
+  });
+
+  it('should show an open incident with a message an operator can act on', async () => {
+    const nyj = (await projects()).find((p) => p.name === '农村饮水安全信息化监管系统') as Project;
+    // the job fails three times with back-off before the incident is raised
+    const incidents = await eventually(
+      async () => {
+        const res = (await system.engine.searchIncidents(
+          { filter: { state: 'ACTIVE' }, page: { limit: 50 } } as never,
+          consistency,
+        )) as unknown as { items: { elementId: string; errorMessage: string; processInstanceKey: string }[] };
+        expect(res.items.length).toBeGreaterThan(0);
+        return res.items;
+      },
+      90_000,
+      500,
+    );
+    const calendar = incidents.find((i) => i.elementId === 'Task_NextReportWindow');
+    expect(calendar?.errorMessage).toMatch(/工作日历不含 \d{4} 年.*config\/holidays/);
+    const services = createDomainServices(system.dataSource, config, { engine: system.engine });
+    const refs = await services.projectJoin!.byInstances([calendar!.processInstanceKey]);
+    expect(refs.get(calendar!.processInstanceKey)?.id).toBe(nyj.id);
+  });
+
+  it('should add or move nothing on a second run and on a second start', async () => {
+    const snapshot = async () => {
+      const ps = await projects();
+      const tokens: Record<string, string[]> = {};
+      for (const p of ps) if (p.processInstanceKey) tokens[p.name] = await active(p.processInstanceKey);
+      return {
+        projects: ps.map((p) => [p.name, p.processInstanceKey, p.stage]),
+        users: await system.dataSource.getRepository(UserEntity).count(),
+        attachments: await system.dataSource.getRepository(AttachmentEntity).count(),
+        tokens,
+      };
+    };
+    const before = await snapshot();
+    const services = createDomainServices(system.dataSource, config, { engine: system.engine });
+    const again = await runProcessDemo(services, { timeoutMs: 20_000 });
+    const total = Object.keys(PLACEMENTS).length;
+    expect(again).toEqual({ started: 0, skipped: total, failed: 0, placed: total, unplaced: 0 });
+    expect(await snapshot()).toEqual(before);
+    await system.close();
+    await start();
+    expect(await snapshot()).toEqual(before);
+    expect(await runProcessDemo(createDomainServices(system.dataSource, config))).toEqual({
+      started: 0,
+      skipped: 0,
+      failed: 0,
+      placed: 0,
+      unplaced: 0,
+    });
   });
 });
