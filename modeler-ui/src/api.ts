@@ -245,6 +245,39 @@ export interface Attachment {
   uploadedAt: string;
 }
 
+/** services/domain/application-form.ts applicationFormSchema (附件1 项目申报表) */
+export interface ApplicationForm {
+  projectName: string;
+  category: string;
+  kind: string;
+  summary: string;
+  constructionPeriod: { start: string; end: string };
+  investment: { fiscal: Money; loan: Money; selfRaised: Money; other: Money };
+  responsiblePerson: string;
+  contactPerson: string;
+  contactPhone: string;
+  email: string;
+  remarks?: string;
+  planYear: number;
+  keyProject: boolean;
+  departmentBudget: boolean;
+  urgent: boolean;
+  participantOrgCodes: string[];
+  sharingAnalysis: string;
+  securityStatement?: string;
+}
+
+/** R3 project categories and construction kinds (services/domain/entities.ts) */
+export const PROJECT_CATEGORIES: Record<string, string> = {
+  'cloud-platform': '云平台（含数据库）',
+  'application-system': '应用系统',
+  infrastructure: '电子政务基础设施',
+  network: '信息网络',
+  'information-resource': '信息资源开发',
+  'information-security': '信息安全',
+};
+export const PROJECT_KINDS: Record<string, string> = { new: '新建', expansion: '扩建', upgrade: '升级改造' };
+
 type Id = string | number;
 const seg = (id: Id) => encodeURIComponent(String(id));
 
@@ -264,6 +297,15 @@ export const projects = {
     body.append('file', file);
     return json<Attachment>(`/api/projects/${seg(id)}/attachments`, { method: 'POST', body });
   },
+  /** POST /api/projects: 附件1 version 1, a draft of the caller's department */
+  create: (form: ApplicationForm) =>
+    json<{ project: ProjectSummary; version: number }>('/api/projects', { method: 'POST', json: form }),
+  /** POST /api/projects/:id/submit: R2.2 / R6 checks, then the project's process is started */
+  submit: (id: Id) =>
+    json<{ project: ProjectSummary; applicability: { governed: boolean; rule: string; reason?: string } | null }>(
+      `/api/projects/${seg(id)}/submit`,
+      { method: 'POST', json: {} },
+    ),
   statutoryStatus: (id: Id) => json<StatutoryStatus>(`/api/projects/${seg(id)}/statutory-status`),
   urge: (id: Id, message?: string) =>
     json<{ sent: number }>(`/api/projects/${seg(id)}/urge`, { method: 'POST', json: { message } }),

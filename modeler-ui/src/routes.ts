@@ -30,6 +30,13 @@ export const routes: RouteDef[] = [
     component: () => import('./views/LiveView.vue'),
   },
   {
+    name: 'apply',
+    path: '/apply',
+    title: '新建项目申报',
+    roles: ['staff', 'manager'],
+    component: () => import('./views/ApplyView.vue'),
+  },
+  {
     name: 'project',
     path: '/projects/:id',
     title: '项目详情',
