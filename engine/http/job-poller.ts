@@ -4,7 +4,13 @@
  * (onJobsAvailable) or until its requestTimeout passes, then answers with what it got (possibly
  * nothing). Parked requests cost a timer and a set entry; there is no polling loop. A signal wakes
  * the waiters of one type in arrival order and stops at the first that finds nothing, so a
- * thousand idle workers cost one activation query per signal, not a thousand.
+ * thousand idle workers cost one activation query per signal, not a thousand; a waiter that got
+ * fewer jobs than it asked for ends the pass, since there are none left to find.
+ *
+ * The runtime signals before the transaction that made the jobs activatable commits, and the
+ * activation this queues joins that same transaction (engine/runtime/engine.ts, runBatch): a new
+ * job reaches a parked worker in the answer to the command that created it, not one group commit
+ * later. Nobody is answered before the transaction commits.
  */
 import type { ActivateJobsResponse } from '@camunda8/orchestration-cluster-api';
 import type { Body, RuntimeApi } from '../runtime/api';
@@ -25,6 +31,12 @@ interface Waiter {
 }
 
 const EMPTY = (): ActivateJobsResponse => ({ jobs: [] });
+
+/** how many jobs an activation may return, as the runtime reads maxJobsToActivate (default 10, at most 1000) */
+const requested = (body: Body): number => {
+  const max = body.maxJobsToActivate;
+  return Math.min(typeof max === 'number' && Number.isFinite(max) ? max : 10, 1000);
+};
 
 export class JobLongPoller {
   private readonly waiters = new Map<string, Set<Waiter>>();
@@ -142,7 +154,10 @@ export class JobLongPoller {
             // an expired waiter still gets what was activated for it, so no job waits for its timeout
             this.remove(type, w);
             w.resolve(result);
-            if (result.jobs.length > 0) continue;
+            // fewer than asked for: the activation took every activatable job of the type (commands
+            // are serialised), so asking the next waiter would only find none; a job that becomes
+            // activatable later signals again
+            if (result.jobs.length >= requested(w.body)) continue;
           }
           break;
         }

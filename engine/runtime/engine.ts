@@ -63,6 +63,8 @@ export class Engine {
   /** awaitCompletion callers, keyed by process instance */
   readonly waiters = new Map<string, (completed: boolean) => void>();
   onDue: (at: number) => void = () => undefined;
+  /** counters for diagnostics and the benchmark: transactions (group commits) and commands in them */
+  readonly stats = { transactions: 0, commands: 0 };
 
   constructor(
     readonly store: Store,
@@ -85,7 +87,7 @@ export class Engine {
         resolve: resolve as (v: unknown) => void,
         reject,
       });
-      void this.pump();
+      this.schedule();
     });
   }
 
@@ -99,12 +101,28 @@ export class Engine {
         resolve: resolve as (v: unknown) => void,
         reject,
       });
-      void this.pump();
+      this.schedule();
     });
   }
 
   private readonly queue: Queued[] = [];
   private pumping = false;
+  private scheduled = false;
+
+  /**
+   * Starts the pump on the next turn of the event loop (setImmediate: after the I/O callbacks of
+   * this turn, no timer delay) rather than at once. On SQLite a command runs synchronously to its
+   * commit, so starting at once would give every HTTP request a transaction — and a commit — of its
+   * own; waiting for the turn's I/O lets every request that arrived with it join one group commit.
+   */
+  private schedule() {
+    if (this.pumping || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.pump();
+    });
+  }
   private idleWaiters: (() => void)[] = [];
 
   private async pump() {
@@ -140,25 +158,46 @@ export class Engine {
       for (const c of batch) c.reject(e);
       return;
     }
+    /** runs one command of the batch; `alone`: no savepoint, its failure fails the transaction */
+    const runOne = async (c: Extract<Queued, { kind: 'command' }>, alone: boolean) => {
+      if (!alone) await this.store.savepoint(sql);
+      const proc = new Proc(this, sql, this.clock.now());
+      try {
+        const value = await c.fn(proc);
+        await proc.drain();
+        if (!alone) await this.store.release(sql);
+        outcomes.push({ ok: true, value, effects: proc.effects });
+      } catch (error) {
+        if (alone) throw error;
+        await this.store.rollbackToSavepoint(sql);
+        this.keys.rolledBack();
+        proc.abandon();
+        outcomes.push({ ok: false, error });
+      }
+    };
     try {
-      for (const c of batch) {
-        const single = batch.length === 1;
-        if (!single) await this.store.savepoint(sql);
-        const proc = new Proc(this, sql, this.clock.now());
-        try {
-          const value = await c.fn(proc);
-          await proc.drain();
-          if (!single) await this.store.release(sql);
-          outcomes.push({ ok: true, value, effects: proc.effects });
-        } catch (error) {
-          if (single) throw error;
-          await this.store.rollbackToSavepoint(sql);
-          this.keys.rolledBack();
-          proc.abandon();
-          outcomes.push({ ok: false, error });
+      const single = batch.length === 1;
+      for (const c of batch) await runOne(c, single);
+      // Jobs made activatable by this batch are announced before it commits: the long poller's
+      // activations for parked workers are queued now and join this transaction (below), so a
+      // worker gets a new job in the same commit that created it instead of one batch later.
+      // Their answers, like every other, go out only after the commit.
+      const types = new Set<string>();
+      for (const o of outcomes) if (o.ok) for (const t of o.effects.jobTypes) types.add(t);
+      if (types.size && this.jobListeners.size) {
+        const mark = this.queue.length;
+        for (const t of types) for (const l of this.jobListeners) l(t);
+        const joined = this.queue.splice(mark);
+        for (const q of joined) {
+          if (q.kind === 'command' && batch.length < MAX_BATCH * 2) {
+            batch.push(q);
+            await runOne(q, false);
+          } else this.queue.push(q);
         }
       }
       await this.store.commit();
+      this.stats.transactions++;
+      this.stats.commands += batch.length;
     } catch (e) {
       await this.store.rollback();
       this.keys.rolledBack();
@@ -177,12 +216,12 @@ export class Engine {
 
   /** resolves when every queued command has finished */
   idle(): Promise<void> {
-    if (!this.pumping && this.queue.length === 0) return Promise.resolve();
+    if (!this.pumping && !this.scheduled && this.queue.length === 0) return Promise.resolve();
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
+  /** after the commit; the job listeners were told before it (runBatch) */
   private publish(e: Effects) {
-    for (const t of e.jobTypes) for (const l of this.jobListeners) l(t);
     if (e.earliestDue !== Infinity) this.onDue(e.earliestDue);
     for (const pi of e.completedInstances) {
       const w = this.waiters.get(pi);

@@ -3,6 +3,7 @@
  * connection TypeORM opened (prepared statements cached; no per-query promise plumbing on the hot
  * path); MySQL/MariaDB goes through a TypeORM QueryRunner. `?` placeholders in both.
  */
+import { Worker } from 'node:worker_threads';
 import type { DataSource, QueryRunner } from 'typeorm';
 
 export type Row = Record<string, unknown>;
@@ -21,6 +22,55 @@ interface SqliteStatement {
 interface SqliteConnection {
   prepare(sql: string): SqliteStatement;
   exec(sql: string): void;
+  pragma(sql: string, opts?: { simple?: boolean }): unknown;
+  readonly name: string;
+  readonly memory: boolean;
+}
+
+/**
+ * WAL checkpoints on a thread of their own. Durability: the engine's SQLite runs in WAL mode with
+ * synchronous=NORMAL (services/db/data-source.ts): COMMIT appends the transaction to the WAL file
+ * before it returns, so every acknowledged command survives a crash of the process (kill -9); only
+ * a power loss or OS crash could lose the last transactions, which is not what the issue's
+ * durability asks (the process being killed at any moment). What COMMIT does not need is the
+ * checkpoint — copying the WAL back into the database file, with two fsyncs — which SQLite by
+ * default runs inside every commit that crosses 1,000 WAL pages, on the writer's thread: tens of
+ * milliseconds on a busy disk during which the single-writer event loop serves nobody. So the
+ * writer's automatic checkpoints are off and this worker, on its own connection, runs PASSIVE
+ * checkpoints (never blocking the writer) a few times a second; the WAL stays small and is reused.
+ */
+const CHECKPOINTER = `
+const { workerData, parentPort } = require('node:worker_threads');
+const Database = require(workerData.module);
+const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma('busy_timeout = 0');
+const run = () => {
+  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* busy or closing: the next round retries */ }
+};
+const timer = setInterval(run, workerData.intervalMs);
+parentPort.on('message', (m) => {
+  if (m !== 'close') return;
+  clearInterval(timer);
+  try { db.close(); } catch { /* already gone */ }
+  parentPort.close();
+});
+`;
+
+function startCheckpointer(db: SqliteConnection): Worker | undefined {
+  if (db.memory || process.env.ENGINE_SQLITE_INLINE_CHECKPOINT === '1') return undefined;
+  const mode = db.pragma('journal_mode', { simple: true });
+  if (String(mode).toLowerCase() !== 'wal') return undefined;
+  db.pragma('wal_autocheckpoint = 0');
+  const worker = new Worker(CHECKPOINTER, {
+    eval: true,
+    workerData: { module: require.resolve('better-sqlite3'), file: db.name, intervalMs: 200 },
+  });
+  worker.unref();
+  worker.on('error', () => {
+    // without the worker the writer checkpoints for itself again, as SQLite does by default
+    db.pragma('wal_autocheckpoint = 1000');
+  });
+  return worker;
 }
 
 const norm = (params: readonly unknown[]): unknown[] =>
@@ -75,6 +125,7 @@ export class Store {
   private sqlite?: SqliteSql;
   private writer?: QueryRunner;
   private writerSql?: QueryRunnerSql;
+  private checkpointer?: Worker;
 
   constructor(readonly ds: DataSource) {
     const t = ds.options.type;
@@ -82,6 +133,7 @@ export class Store {
       this.kind = 'sqlite';
       const driver = ds.driver as unknown as { databaseConnection: SqliteConnection };
       this.sqlite = new SqliteSql(driver.databaseConnection);
+      this.checkpointer = startCheckpointer(driver.databaseConnection);
     } else if (t === 'mysql' || t === 'mariadb') {
       this.kind = 'mysql';
     } else {
@@ -164,6 +216,17 @@ export class Store {
 
   async close(): Promise<void> {
     if (this.writer && !this.writer.isReleased) await this.writer.release();
+    const w = this.checkpointer;
+    if (w) {
+      this.checkpointer = undefined;
+      const exited = new Promise((r) => w.once('exit', r));
+      w.postMessage('close');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 2000).unref())]);
+      if (this.sqlite) {
+        // the writer checkpoints for itself again (the DataSource may stay open after the runtime)
+        this.sqlite.db.pragma('wal_autocheckpoint = 1000');
+      }
+    }
   }
 }
 
