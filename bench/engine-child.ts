@@ -5,12 +5,13 @@
  * Seeding: a line `SEED <processId> <count>` on stdin creates that many instances through the
  * runtime itself (the same command path the REST API takes, without HTTP and the SDK around it),
  * many in flight so group commits carry them in large batches; it prints `SEEDING <done>` now and
- * then and `SEEDED <done>` at the end. That is how the bench parks 100,000 waiting instances in
+ * then and `SEEDED <done>` at the end. `STATS` answers `STATS <json>`: the engine's transaction and
+ * command counters and the HTTP requests per route. That is how the bench parks 100,000 waiting instances in
  * seconds rather than minutes; the throughput phase still goes through HTTP and the SDK.
  */
 import readline from 'node:readline';
 import { hostEngine } from '../engine/http/embedded';
-import { createRuntime, engineMigrations } from '../engine/runtime';
+import { createRuntime, engineMigrations, type Runtime } from '../engine/runtime';
 
 async function seed(create: () => Promise<unknown>, count: number): Promise<number> {
   let next = 0;
@@ -39,8 +40,18 @@ async function main() {
     { databaseUrl: url, host: '127.0.0.1', port: 0 },
   );
   process.stdout.write(`READY ${engine.restAddress}\n`);
+  const requests = new Map<string, number>();
+  engine.http.server.on('request', (req: { method?: string; url?: string }) => {
+    const route = `${req.method} ${String(req.url).replace(/\/\d+(?=\/|$)/g, '/{key}')}`;
+    requests.set(route, (requests.get(route) ?? 0) + 1);
+  });
   const lines = readline.createInterface({ input: process.stdin });
   lines.on('line', (line) => {
+    if (line.trim() === 'STATS') {
+      const { stats } = (engine.runtime as Runtime).engine;
+      process.stdout.write(`STATS ${JSON.stringify({ ...stats, requests: Object.fromEntries(requests) })}\n`);
+      return;
+    }
     const m = /^SEED (\S+) (\d+)$/.exec(line.trim());
     if (!m) return;
     const [, processDefinitionId, count] = m;

@@ -239,6 +239,25 @@ async function baseline() {
 }
 
 // ---------------------------------------------------------------- waiting instances
+interface EngineStats {
+  transactions: number;
+  commands: number;
+  requests: Record<string, number>;
+}
+
+/** the engine process's counters (bench/engine-child.ts) */
+function engineStats(child: Child): Promise<EngineStats> {
+  return new Promise((resolve) => {
+    const onLine = (line: string) => {
+      if (!line.startsWith('STATS ')) return;
+      child.lines.off('line', onLine);
+      resolve(JSON.parse(line.slice(6)) as EngineStats);
+    };
+    child.lines.on('line', onLine);
+    child.proc.stdin!.write('STATS\n');
+  });
+}
+
 /** parks `count` instances at a user task: created by the engine process itself (see engine-child.ts) */
 async function park(child: Child, count: number) {
   const t0 = performance.now();
@@ -295,11 +314,22 @@ async function main() {
     let engineCpuPerJob: number | undefined;
     let clientCpuPerJob: number | undefined;
     let loadThroughput: number | undefined;
+    let perJob: { transactions: number; commands: number; activations: number } | undefined;
     if (PHASES.has('throughput')) {
       progress('phase 1/4: SDK job workers against the engine');
+      const stats0 = await engineStats(child);
       const cpu0 = { engine: cpuMs(child.proc.pid!), bench: process.cpuUsage() };
       ours = await throughput(c);
       const bu = process.cpuUsage(cpu0.bench);
+      const stats1 = await engineStats(child);
+      const jobs = N * TYPES.length;
+      perJob = {
+        transactions: (stats1.transactions - stats0.transactions) / jobs,
+        commands: (stats1.commands - stats0.commands) / jobs,
+        activations:
+          ((stats1.requests['POST /v2/jobs/activation'] ?? 0) - (stats0.requests['POST /v2/jobs/activation'] ?? 0)) /
+          jobs,
+      };
       engineCpuPerJob = (cpuMs(child.proc.pid!) - cpu0.engine) / (N * TYPES.length);
       clientCpuPerJob = (bu.user + bu.system) / 1000 / (N * TYPES.length);
       loadThroughput = os.loadavg()[0];
@@ -350,6 +380,9 @@ async function main() {
       ['engine: job latency p99 (ms)', fmt(ours?.p99)],
       ['engine process CPU per job (ms)', fmt(engineCpuPerJob, 3)],
       ['SDK workers (bench process) CPU per job (ms)', fmt(clientCpuPerJob, 3)],
+      ['engine transactions (group commits) per job', fmt(perJob?.transactions, 3)],
+      ['engine commands per job (incl. activations)', fmt(perJob?.commands, 3)],
+      ['activation requests per job', fmt(perJob?.activations, 3)],
       ['baseline bpmn-engine: jobs/s', fmt(base?.jobsPerS)],
       ['ratio engine / baseline', fmt(ratio, 2)],
       [`parking ${WAITING} instances (s)`, fmt(parked?.seconds)],
@@ -357,7 +390,10 @@ async function main() {
       ['restart → /v2/topology answers (s)', fmt(restartS, 2)],
       ['engine RSS after restart (MB)', fmt(rssAfterRestart, 0)],
       ['user tasks waiting after restart', stillWaiting ?? 'n/a'],
-      ['machine load average (1 min): start / after throughput / end', `${fmt(loadStart)} / ${fmt(loadThroughput)} / ${fmt(loadEnd)}`],
+      [
+        'machine load average (1 min): start / after throughput / end',
+        `${fmt(loadStart)} / ${fmt(loadThroughput)} / ${fmt(loadEnd)}`,
+      ],
     ];
     const w = Math.max(...rows.map(([k]) => k.length));
     console.log(`\n${'metric'.padEnd(w)} | value\n${'-'.repeat(w)}-|-${'-'.repeat(12)}`);
@@ -375,6 +411,9 @@ async function main() {
       ['p99_job_latency_ms', fmt(ours?.p99)],
       ['engine_cpu_ms_per_job', fmt(engineCpuPerJob, 3)],
       ['client_cpu_ms_per_job', fmt(clientCpuPerJob, 3)],
+      ['transactions_per_job', fmt(perJob?.transactions, 3)],
+      ['commands_per_job', fmt(perJob?.commands, 3)],
+      ['activation_requests_per_job', fmt(perJob?.activations, 3)],
       ['waiting_instances', String(WAITING)],
       [`rss_mb_${waitingTag}_waiting`, fmt(rssWaiting, 0)],
       ['restart_ready_s', fmt(restartS, 2)],
