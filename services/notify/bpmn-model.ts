@@ -23,6 +23,8 @@ export interface NodeInfo {
   candidateGroups: string[];
   /** zeebe:property values, e.g. notify = false to silence a gateway */
   properties: Record<string, string>;
+  /** zeebe:taskDefinition type of a service/send task, when static (e.g. egov.notify) */
+  jobType?: string;
   outgoing: FlowInfo[];
 }
 
@@ -68,6 +70,15 @@ function staticCandidateGroups(n: XmlNode): string[] {
           .filter(Boolean);
     }
   return [];
+}
+
+function staticJobType(n: XmlNode): string | undefined {
+  for (const ext of children(n, 'extensionElements'))
+    for (const d of children(ext, 'taskDefinition')) {
+      const v = attr(d, 'type').trim();
+      if (v && !v.startsWith('=')) return v;
+    }
+  return undefined;
 }
 
 const NOT_NODES = new Set([
@@ -118,6 +129,7 @@ export function parseProcessModel(xml: string): ProcessModel {
             name: attr(el, 'name'),
             candidateGroups: staticCandidateGroups(el),
             properties: zeebeProperties(el),
+            ...(staticJobType(el) ? { jobType: staticJobType(el) } : {}),
             outgoing: [],
           });
         }

@@ -70,6 +70,9 @@ export interface GatewayQueries {
   variables(processInstanceKey: string, names: readonly string[]): Promise<Record<string, unknown>>;
 }
 
+/** The job type of the models' own notice tasks (workers/notify.ts). */
+export const MODEL_NOTICE_JOB_TYPE = 'egov.notify';
+
 const PAGE = 100;
 const NO_WAIT = { consistency: { waitUpToMs: 0 } };
 
@@ -416,6 +419,11 @@ export class GatewayNotifier {
   /** The mails of one passage, or null when what it needs is not visible yet. */
   async mailsFor(passage: Passage): Promise<OutgoingMail[] | null> {
     const { gateway, branches } = passage;
+    // One owner per notice: a branch that leads straight into the model's own notice task
+    // (`egov.notify`, workers/notify.ts — e.g. 不通过 → Task_NotifyReviewFailed) is announced by
+    // that task, with the reason and the recipients the model names; a gateway mail as well would
+    // be a second mail to the department for the same decision.
+    if (branches.length > 0 && branches.every((b) => b.target?.jobType === MODEL_NOTICE_JOB_TYPE)) return [];
     const reasonNames = this.opts.reasonVariables ?? DEFAULT_REASON_VARIABLES;
     const vars = await this.opts.queries.variables(gateway.processInstanceKey, [
       ...Object.values(PROJECT_VARIABLES),

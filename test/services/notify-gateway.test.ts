@@ -71,6 +71,22 @@ function processXml(extraKeyGateway: boolean): string {
 </bpmn:definitions>`;
 }
 
+/** A review whose 不通过 branch leads into the model's own notice task (egov.notify). */
+const NOTICE_XML = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d3" targetNamespace="t">
+  <bpmn:process id="project-review-notice" isExecutable="true">
+    <bpmn:exclusiveGateway id="Gateway_Review" name="联合审查是否通过？" />
+    <bpmn:userTask id="Task_Approval" name="区发改委：重点项目单独立项"><bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="drc" /></bpmn:extensionElements></bpmn:userTask>
+    <bpmn:serviceTask id="Task_NotifyReviewFailed" name="通知审查未通过">
+      <bpmn:extensionElements><zeebe:taskDefinition type="egov.notify" /><zeebe:taskHeaders><zeebe:header key="template" value="review-failed" /><zeebe:header key="recipients" value="department" /></zeebe:taskHeaders></bpmn:extensionElements>
+    </bpmn:serviceTask>
+    <bpmn:endEvent id="End_Rejected" name="审查未通过" />
+    <bpmn:sequenceFlow id="Flow_Pass" name="通过" sourceRef="Gateway_Review" targetRef="Task_Approval" />
+    <bpmn:sequenceFlow id="Flow_Reject" name="不通过" sourceRef="Gateway_Review" targetRef="Task_NotifyReviewFailed" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Task_NotifyReviewFailed" targetRef="End_Rejected" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
 const TYPES: Record<string, string> = {
   Gateway_Merge: 'EXCLUSIVE_GATEWAY',
   Gateway_Review: 'EXCLUSIVE_GATEWAY',
@@ -90,6 +106,7 @@ class FakeEngine implements GatewayQueries {
   readonly xml = new Map<string, string>([
     ['9001', processXml(false)],
     ['9002', processXml(true)],
+    ['9003', NOTICE_XML],
   ]);
   private seq = 1000;
 
@@ -332,6 +349,27 @@ describe('gateway notifier', () => {
     const rows = await mails();
     expect(rows[0]!.subject).toBe('【项目进展】智慧教育平台：重点项目？ — 是');
     expect(rows[0]!.bodyText).toContain('下一步：重点项目审批');
+  });
+
+  it('should leave a decision to the model’s own notice task (egov.notify) and mail the other branches', async () => {
+    await notifier.runOnce();
+    startProject('7', { reason: '概算依据不足' });
+    engine.pass('7', 'Gateway_Review', at(t0, 1), at(t0, 2), '9003');
+    engine.pass('7', 'Task_NotifyReviewFailed', at(t0, 2), undefined, '9003');
+    engine.elements[engine.elements.length - 1]!.type = 'SERVICE_TASK';
+    engine.take('7', 'Flow_Reject');
+    now = t0 + 10_000;
+    // the passage is resolved (not waiting) but the model's task sends the notice: no second mail
+    expect(await notifier.runOnce()).toMatchObject({ notified: 1, waiting: 0, mails: 0 });
+
+    startProject('8');
+    engine.pass('8', 'Gateway_Review', at(t0, 11), at(t0, 12), '9003');
+    const task = engine.pass('8', 'Task_Approval', at(t0, 12), undefined, '9003');
+    engine.task('8', task, ['drc']);
+    engine.take('8', 'Flow_Pass');
+    now = t0 + 20_000;
+    expect(await notifier.runOnce()).toMatchObject({ mails: 3 }); // the department and the two DRC users
+    expect(parseProcessModel(NOTICE_XML).nodes.get('Task_NotifyReviewFailed')!.jobType).toBe('egov.notify');
   });
 
   it('should not mail for an instance that is not a project’s', async () => {
