@@ -59,6 +59,19 @@ export interface AuditSink {
 
 type RawTask = Awaited<ReturnType<EngineClient['getUserTask']>>;
 
+/** The audit bureau's candidate group (R28: `Task_Audit` — 专项审计, audit report). */
+export const AUDIT_GROUP = 'audit';
+
+/**
+ * A read-only auditor: the `auditor` role without a working role. Auditors read everything and
+ * change nothing (R25) — except their own work: R28's audit task, assigned to the audit group.
+ */
+export function isReadOnlyAuditor(actor: Pick<TaskActor, 'roles'>): boolean {
+  return (
+    actor.roles.includes('auditor') && !actor.roles.some((r) => r === 'staff' || r === 'manager' || r === 'expert')
+  );
+}
+
 const consistency = { consistency: { waitUpToMs: 0 } };
 
 export class TaskService {
@@ -87,6 +100,12 @@ export class TaskService {
       overdue: due !== null && t.state === 'CREATED' && Date.parse(due) < this.now().getTime(),
       formKey: t.formKey ? String(t.formKey) : null,
     };
+  }
+
+  /** R28: a read-only auditor may act on the audit group's tasks only (403 elsewhere). */
+  private assertMayAct(actor: TaskActor, t: Pick<TaskView, 'candidateGroups'>): void {
+    if (isReadOnlyAuditor(actor) && !t.candidateGroups.includes(AUDIT_GROUP))
+      throw forbidden('审计角色只能办理审计局的审计任务（R28），其他任务只读');
   }
 
   /** May the actor see this task at all? Assignee, or a member of one of its candidate groups. */
@@ -150,6 +169,7 @@ export class TaskService {
 
   async claim(actor: TaskActor, key: string): Promise<TaskView> {
     const t = await this.get(actor, key);
+    this.assertMayAct(actor, t);
     if (!t.candidateGroups.some((g) => actor.groups.includes(g))) throw forbidden('只有候选组成员可以认领此任务');
     if (t.assignee && t.assignee !== actor.username) throw new HttpError(409, `任务已由 ${t.assignee} 认领`);
     await this.engine.assignUserTask({ userTaskKey: key, assignee: actor.username, allowOverride: false } as never);
@@ -159,6 +179,7 @@ export class TaskService {
 
   async unclaim(actor: TaskActor, key: string): Promise<TaskView> {
     const t = await this.get(actor, key);
+    this.assertMayAct(actor, t);
     const manager = actor.roles.includes('manager');
     if (t.assignee !== actor.username && !manager) throw forbidden('只能退回自己认领的任务');
     await this.engine.unassignUserTask({ userTaskKey: key } as never);
@@ -176,6 +197,7 @@ export class TaskService {
     target: { username: string; groups: readonly string[] },
   ): Promise<TaskView> {
     const t = await this.get(actor, key);
+    this.assertMayAct(actor, t);
     if (t.assignee !== actor.username && !actor.roles.includes('manager')) throw forbidden('只能转办自己认领的任务');
     if (!t.candidateGroups.some((g) => target.groups.includes(g)))
       throw new HttpError(422, `${target.username} 不在此任务的候选组内`);
@@ -228,6 +250,7 @@ export class TaskService {
    */
   async complete(actor: TaskActor, key: string, submitted: unknown): Promise<void> {
     const t = await this.get(actor, key);
+    this.assertMayAct(actor, t);
     if (t.assignee !== actor.username) throw new HttpError(409, '请先认领任务再办理');
     const form = await this.form(actor, key);
     let variables: Record<string, unknown> = {};
@@ -277,6 +300,8 @@ export async function giveBack(
   decision: ReturnDecision,
 ): Promise<void> {
   const t = await service.get(actor, key);
+  if (isReadOnlyAuditor(actor) && !t.candidateGroups.includes(AUDIT_GROUP))
+    throw forbidden('审计角色只能办理审计局的审计任务（R28），其他任务只读');
   if (t.assignee !== actor.username) throw new HttpError(409, '请先认领任务再退回');
   const variables: Record<string, unknown> = { [decision.field]: decision.value };
   if (decision.reasonField) variables[decision.reasonField] = decision.comment;

@@ -35,7 +35,7 @@ async function publishMessages(expected: number): Promise<{ name: string; projec
   return published;
 }
 
-describe('annual-planning', () => {
+describe('annual-planning model only (scripted worker outputs, no domain)', () => {
   it('R6/R7/R8.1 closes applications at the end of September, opens the review, and sends the approved plan to each project', async () => {
     await pin(t, '2026-03-02T09:00:00+08:00');
     const plan = await Run.start(t, 'annual-planning', { planYear: 2027 });

@@ -4,7 +4,7 @@
  * forms require. Every helper waits for the task it completes, so a worker/model mismatch shows up
  * as an incident in the failure message.
  */
-import type { LifeRun } from './world';
+import { LifeRun } from './world';
 
 export type Vars = Record<string, unknown>;
 
@@ -124,10 +124,46 @@ export async function investmentPlan(run: LifeRun, approved = 120, key = false):
   await run.reached('Task_InvestmentPlanRegister');
 }
 
-/** 年度建设计划 (R8.1): the annual process's message includes the project. */
+/**
+ * 年度建设计划 (R8.1) by the real `annual-planning` process of the plan year, started after the
+ * concentrated review window (so its application deadline and review-end timers have passed): the
+ * data bureau compiles the plan with each project included or not, the district government
+ * approves it, egov.plan-publish issues it (annual_plan), and the send tasks publish one message
+ * per project to its project-lifecycle instance.
+ */
+export async function annualPlan(
+  runs: { run: LifeRun; included: boolean; funds?: number }[],
+  planYear = 2027,
+): Promise<LifeRun> {
+  const w = runs[0]!.run.w;
+  for (const { run } of runs) await run.reached('Gateway_PlanDecision', 'ACTIVE');
+  const created = await w.t.sdk.createProcessInstance({
+    processDefinitionId: 'annual-planning',
+    variables: { planYear },
+  });
+  const plan = new LifeRun(w, created.processInstanceKey, 0, '');
+  const planItems = await Promise.all(
+    runs.map(async ({ run, included, funds }) => ({
+      projectId: String(run.projectId),
+      projectName: (await run.project()).name,
+      included: included ? 'yes' : 'no',
+      allocatedFunds: included ? (funds ?? 120) : 0,
+    })),
+  );
+  await plan.complete('Task_CompileAnnualPlan', 'data-bureau', {
+    planYear,
+    planItems,
+    planTotalFunds: planItems.reduce((s, i) => s + i.allocatedFunds, 0),
+  });
+  await plan.complete('Task_GovernmentApproval', 'government', opinion('pass', '同意下达'));
+  await plan.reached('EndEvent_PlanIssued');
+  for (const { run, included } of runs) await run.reached(included ? 'Event_PlanIncluded' : 'Event_PlanNotIncluded');
+  return plan;
+}
+
+/** 年度建设计划 (R8.1): the project is included by its plan year's annual-planning process. */
 export async function includeInPlan(run: LifeRun, planYear = 2027): Promise<void> {
-  await run.reached('Gateway_PlanDecision', 'ACTIVE');
-  await run.publish('annual-plan-included', { planYear });
+  await annualPlan([{ run, included: true }], planYear);
 }
 
 /** 项目启动 → 监理/等保/测评单位 → 政府采购 (R11, R18, R14). */

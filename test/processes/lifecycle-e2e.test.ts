@@ -10,6 +10,7 @@ import { eventually, NOW } from '../support/engine';
 import { applicationForm, LifeRun, openWorld, submitProject, type World } from './world';
 import {
   acceptanceOpinion,
+  annualPlan,
   finalApplication,
   implementation,
   includeInPlan,
@@ -98,7 +99,7 @@ describe('project-lifecycle end to end: key project to archive', () => {
     expect(await run.project()).toMatchObject({ stage: 'approval', keyProject: true });
     await investmentPlan(run, 120, true);
     expect(await run.table('investment_plan_entry', ['year', 'amount'])).toEqual([{ year: 2027, amount: 120 }]);
-    await w.at('2026-12-28T09:00:00+08:00');
+    await w.at('2027-01-04T09:00:00+08:00');
     await includeInPlan(run);
     await w.at('2027-03-01T09:00:00+08:00');
     await startConstruction(run, 110, '2027-08-31');
@@ -150,6 +151,22 @@ describe('project-lifecycle end to end: key project to archive', () => {
       surplusReturnedDate: '2027-09-10',
       surplusVoucherNo: 'JK-2027-1',
     });
+    // R28: the audit bureau's read-only auditor sees and does exactly their audit task (R25 elsewhere)
+    const auditor = w.users.get('sjj.auditor')!;
+    const tasks = w.services.tasks!;
+    await run.open('Task_Audit');
+    const [selfEvaluation] = await run.open('Task_SelfEvaluation');
+    expect((await tasks.list(auditor)).filter((t) => t.processInstanceKey === run.key).map((t) => t.elementId)).toEqual(
+      ['Task_Audit'],
+    );
+    await w.t.sdk.assignUserTask({
+      userTaskKey: selfEvaluation!.userTaskKey,
+      assignee: auditor.username,
+      allowOverride: true,
+    });
+    await expect(tasks.complete(auditor, selfEvaluation!.userTaskKey, {})).rejects.toMatchObject({ status: 403 });
+    await expect(tasks.unclaim(auditor, selfEvaluation!.userTaskKey)).rejects.toMatchObject({ status: 403 });
+    await w.t.sdk.unassignUserTask({ userTaskKey: selfEvaluation!.userTaskKey });
     await run.complete('Task_Audit', 'sjj.auditor', {
       auditReportNo: '叶审〔2027〕3号',
       auditFindings: '资金使用合规',
@@ -240,31 +257,34 @@ async function children(run: LifeRun, processId: string, count: number): Promise
 describe('project-lifecycle end to end: plan branches', () => {
   it('R8.1 not in the plan: carried over to the next plan year and then included; another is withdrawn', async () => {
     const run = await approvedProject('WJW', '叶集区基层医疗机构影像云', '乡镇卫生院影像集中存储与远程诊断。');
-    await w.at('2026-12-28T09:00:00+08:00');
-    await run.reached('Gateway_PlanDecision', 'ACTIVE');
-    await run.publish('annual-plan-not-included', { planYear: 2027 });
+    const withdrawn = await approvedProject(
+      'MZJ',
+      '叶集区养老服务补贴发放系统',
+      '高龄津贴、养老服务补贴线上申领与发放。',
+    );
+    // the 2027 plan (annual-planning) leaves both out
+    await w.at('2027-01-04T09:00:00+08:00');
+    await annualPlan([
+      { run, included: false },
+      { run: withdrawn, included: false },
+    ]);
     await run.complete('Task_NotInPlanDecision', run.deptGroup, {
       notInPlanDecision: 'carry-over',
       notInPlanReason: '资金不足，顺延下一年度',
     });
     await run.reached('Task_PlanCarryOver');
     expect(await run.project()).toMatchObject({ planYear: 2028 });
-    await includeInPlan(run, 2028);
-    await run.open('Task_ProjectStart');
-    expect(await run.vars()).toMatchObject({ planYear: 2028 });
-    expect(await run.table('investment_plan_entry', ['year', 'amount'])).toEqual([{ year: 2027, amount: 120 }]);
-
-    const withdrawn = await approvedProject(
-      'MZJ',
-      '叶集区养老服务补贴发放系统',
-      '高龄津贴、养老服务补贴线上申领与发放。',
-    );
-    await withdrawn.reached('Gateway_PlanDecision', 'ACTIVE');
-    await withdrawn.publish('annual-plan-not-included', { planYear: 2027 });
     await withdrawn.complete('Task_NotInPlanDecision', withdrawn.deptGroup, { notInPlanDecision: 'withdraw' });
     await withdrawn.reached('EndEvent_Withdrawn');
     expect(await withdrawn.state()).toBe('COMPLETED');
     expect(await withdrawn.trail()).toContain('Task_NotifyWithdrawn:COMPLETED');
+    // the 2028 plan includes the carried-over project
+    await w.at('2028-01-04T09:00:00+08:00');
+    await includeInPlan(run, 2028);
+    await run.open('Task_ProjectStart');
+    expect(await run.vars()).toMatchObject({ planYear: 2028 });
+    expect(await run.project()).toMatchObject({ planYear: 2028, stage: 'annual-plan' });
+    expect(await run.table('investment_plan_entry', ['year', 'amount'])).toEqual([{ year: 2027, amount: 120 }]);
     const mail = await listOutbox(w.ds.manager, { projectId: String(withdrawn.projectId) });
     expect(mail.items.map((m) => m.recipientAddress)).toContain('mzj.owner@yeji.gov.cn');
   }, 180_000);
@@ -336,7 +356,7 @@ describe('project-lifecycle end to end: plan branches', () => {
     await w.at('2026-10-12T09:00:00+08:00');
     await jointReview(run);
     await investmentPlan(run);
-    await w.at('2026-12-28T09:00:00+08:00');
+    await w.at('2027-01-04T09:00:00+08:00');
     await includeInPlan(run);
     await w.at('2027-01-05T09:00:00+08:00');
     await startConstruction(run);
@@ -377,7 +397,7 @@ describe('project-lifecycle end to end: plan branches', () => {
 describe('project-lifecycle end to end: during construction', () => {
   it('R20 a change request and R22.3 a delay request run beside construction', async () => {
     const run = await approvedProject('WJW', '叶集区家庭医生签约服务系统', '签约、随访、健康档案调阅。');
-    await w.at('2026-12-28T09:00:00+08:00');
+    await w.at('2027-01-04T09:00:00+08:00');
     await includeInPlan(run);
     await run.open('Task_ProjectStart');
     await run.publish('change-requested');
@@ -411,7 +431,7 @@ describe('project-lifecycle end to end: during construction', () => {
 
   it('R26 an overdue rectification suspends the project, and termination ends it', async () => {
     const run = await approvedProject('MZJ', '叶集区婚姻登记预约系统', '婚姻登记网上预约与材料预审。');
-    await w.at('2026-12-28T09:00:00+08:00');
+    await w.at('2027-01-04T09:00:00+08:00');
     await includeInPlan(run);
     await w.at('2027-02-01T10:00:00+08:00');
     await run.open('Task_ProjectStart');
@@ -554,7 +574,7 @@ describe('project-lifecycle end to end: reporting and statutory deadlines', () =
       { constructionPeriod: { start: '2027-06', end: '2027-10' } },
       { constructionStart: '2027-06', constructionEnd: '2027-10' },
     );
-    await w.at('2026-12-28T09:00:00+08:00');
+    await w.at('2027-01-04T09:00:00+08:00');
     await includeInPlan(run);
     await w.at('2027-06-01T09:00:00+08:00');
     await startConstruction(run, 120, '2027-11-30');

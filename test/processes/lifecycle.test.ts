@@ -1,9 +1,9 @@
 /**
- * issue 7: the branches of project-lifecycle and annual-planning, executed on the embedded engine
- * through the SDK. Jobs are completed here with the variables their workers answer with (the
- * workers, their calendar arithmetic and their domain effects are tested with `workers/`); user
- * tasks are completed as the candidate group named in regulation.md would; the clock is pinned to
- * fire the statutory timers.
+ * issue 7: the MODEL ALONE — the branches of project-lifecycle executed on the embedded engine
+ * through the SDK with scripted, worker-shaped job outputs and user tasks completed directly
+ * through the engine. Fast, and it pins the model's gateways, timers and event sub-processes
+ * independently of the workers; it proves nothing about the domain. The end-to-end tests that
+ * count (real workers, TaskService, domain rows) are in lifecycle-e2e.test.ts.
  */
 import { eventually, NOW, startTestEngine, type TestEngine } from '../support/engine';
 import { deployProcesses, Run } from './driver';
@@ -34,7 +34,7 @@ afterAll(async () => {
 
 const pin = (iso: string) => pinClock(t, iso);
 
-describe('project-lifecycle', () => {
+describe('project-lifecycle model only (scripted worker outputs, no domain)', () => {
   it('R2.2 a 9.8万元 department-budget project is told it is not governed and ends', async () => {
     const run = await Run.start(
       t,
