@@ -18,6 +18,7 @@ import {
 import type { WorkerConfig, WorkerDeps } from './deps';
 import { complete, defineWorker, type JobInfo } from './framework';
 import { amount, findProject, projectIdSchema, onceAudited, recordEvent } from './support';
+import { moveStage } from '../services/domain/stage-history';
 
 export const REVIEW_CRITERIA = ['planning', 'sharing', 'feasibility', 'budget', 'crypto'] as const;
 export type ReviewCriterion = (typeof REVIEW_CRITERIA)[number];
@@ -180,7 +181,9 @@ export function createReviewAggregateWorker(deps: WorkerDeps) {
       result.reviewOutcome === 'pass' ? 'approval' : result.reviewOutcome === 'fail' ? 'rejected' : 'submitted';
     await m
       .getRepository(ProjectEntity)
-      .update({ id: project.id }, { stage, keyProject: result.isKeyProject, updatedAt: now });
+      .update({ id: project.id }, { keyProject: result.isKeyProject, updatedAt: now });
+    // the stage with its entry time and history (services/domain/stage-history.ts)
+    await moveStage(m, project.id, stage, new Date(now));
     await recordEvent(deps.dataSource, m, job, `project:${project.id}`, { ...result });
     return result;
   };

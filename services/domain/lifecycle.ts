@@ -35,6 +35,7 @@ import {
 import { compareMoney, moneySchema, type Money } from './money';
 import { MATERIAL_NAMES } from './project-service';
 import { isRectificationOverdue } from './rectification';
+import { moveStage } from './stage-history';
 
 // ---------------------------------------------------------------- pure rules
 
@@ -427,9 +428,8 @@ export class LifecycleService {
     const repo = this.ds.getRepository(AcceptanceEntity);
     if (existing) await repo.update({ id: existing.id }, values);
     else await repo.insert({ projectId, stage: 'final', ...values });
-    await this.ds
-      .getRepository(ProjectEntity)
-      .update({ id: projectId }, { stage: 'final-acceptance', updatedAt: this.now().toISOString() });
+    // the stage with its entry time and history (services/domain/stage-history.ts)
+    await this.ds.transaction((m) => moveStage(m, projectId, 'final-acceptance', this.now()));
     return this.acceptances(projectId);
   }
 
@@ -460,9 +460,7 @@ export class LifecycleService {
       },
     );
     if (input.passed) {
-      await this.ds
-        .getRepository(ProjectEntity)
-        .update({ id: projectId }, { stage: 'payment', updatedAt: this.now().toISOString() });
+      await this.ds.transaction((m) => moveStage(m, projectId, 'payment', this.now()));
     }
     return this.acceptances(projectId);
   }

@@ -4,7 +4,7 @@
  * allow-listed filters and sorting, restricted to what the caller may see.
  */
 import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { In } from 'typeorm';
+import { In, IsNull } from 'typeorm';
 import { chinaDate } from '../calendar';
 import { HttpError, notFound } from '../http/problem';
 import { assessApplicability, type Applicability } from './applicability';
@@ -346,6 +346,19 @@ export class ProjectService {
     const orgs = new Map(
       (await this.ds.getRepository(OrganisationEntity).findBy({ id: In(orgIds) })).map((o) => [o.id, o]),
     );
+    // the open stage visit tells whether `stageEnteredAt` belongs to the current stage: a stage
+    // written without the setters (services/domain/stage-history.ts) counts from the last update
+    const openVisits = new Map(
+      (
+        await this.ds
+          .getRepository(ProjectStageHistoryEntity)
+          .findBy({ projectId: In(rows.map((r) => r.id)), leftAt: IsNull() })
+      ).map((v) => [v.projectId, v.stage]),
+    );
+    const enteredAt = (p: Project) => {
+      const open = openVisits.get(p.id);
+      return open !== undefined && open !== p.stage ? p.updatedAt : (p.stageEnteredAt ?? p.createdAt);
+    };
     return rows.map((p) => {
       const org = orgs.get(p.orgId)!;
       return {
@@ -376,8 +389,8 @@ export class ProjectService {
         departmentBudget: p.departmentBudget,
         stage: p.stage,
         stageName: STAGE_NAMES[p.stage],
-        stageEnteredAt: p.stageEnteredAt ?? p.createdAt,
-        daysInStage: daysInStage(p, this.now()),
+        stageEnteredAt: enteredAt(p),
+        daysInStage: daysInStage({ stageEnteredAt: enteredAt(p), createdAt: p.createdAt }, this.now()),
         planYear: p.planYear,
         processInstanceKey: p.processInstanceKey,
         currentVersion: p.currentVersion,

@@ -156,6 +156,40 @@ describe('stage figures over the API', () => {
   });
 });
 
+describe('stage written without the setters', () => {
+  let api: TestApi;
+  let jyj: Client;
+  const clock = { now: Date.parse('2026-09-15T02:00:00Z') };
+
+  beforeAll(async () => {
+    api = await startTestApi({ services: { now: () => new Date(clock.now) } });
+    await api.services.identity.createUser({
+      username: 'jyj.b',
+      displayName: 'jyj.b',
+      orgCode: 'JYJ',
+      roles: ['staff'],
+      password: 'Stage#Pass2026',
+    });
+    jyj = api.client();
+  });
+  afterAll(() => api?.close());
+
+  it('should count from the last update when the open visit is of another stage', async () => {
+    await jyj.login('jyj.b', 'Stage#Pass2026');
+    const created = await jyj.post<{ project: { id: number } }>(
+      '/api/projects',
+      sampleForm({ projectName: '绕过测试' }),
+    );
+    const id = created.body.project.id;
+    const changedAt = new Date(clock.now + 2 * DAY).toISOString();
+    await api.ds.query('UPDATE project SET stage = ?, updated_at = ? WHERE id = ?', ['approval', changedAt, id]);
+    clock.now += 5 * DAY;
+    await jyj.login('jyj.b', 'Stage#Pass2026');
+    const got = await jyj.get<{ stage: string; stageEnteredAt: string; daysInStage: number }>(`/api/projects/${id}`);
+    expect(got.body).toMatchObject({ stage: 'approval', stageEnteredAt: changedAt, daysInStage: 3 });
+  });
+});
+
 describe('stage history migration', () => {
   it('should backfill the stage entry time (draft: created, others: last update) and one open visit', async () => {
     const db = await createTestDatabase('stagemig');
