@@ -45,11 +45,13 @@ async function main() {
     const route = `${req.method} ${String(req.url).replace(/\/\d+(?=\/|$)/g, '/{key}')}`;
     requests.set(route, (requests.get(route) ?? 0) + 1);
   });
+  let connections = 0;
+  engine.http.server.on('connection', () => connections++);
   const lines = readline.createInterface({ input: process.stdin });
   lines.on('line', (line) => {
     if (line.trim() === 'STATS') {
       const { stats } = (engine.runtime as Runtime).engine;
-      process.stdout.write(`STATS ${JSON.stringify({ ...stats, requests: Object.fromEntries(requests) })}\n`);
+      process.stdout.write(`STATS ${JSON.stringify({ ...stats, connections, requests: Object.fromEntries(requests) })}\n`);
       return;
     }
     const m = /^SEED (\S+) (\d+)$/.exec(line.trim());

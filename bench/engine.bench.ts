@@ -242,6 +242,7 @@ async function baseline() {
 interface EngineStats {
   transactions: number;
   commands: number;
+  connections: number;
   requests: Record<string, number>;
 }
 
@@ -323,6 +324,7 @@ async function main() {
       const bu = process.cpuUsage(cpu0.bench);
       const stats1 = await engineStats(child);
       const jobs = N * TYPES.length;
+      progress(`engine: ${stats1.connections - stats0.connections} new connections, requests ${JSON.stringify(stats1.requests)}`);
       perJob = {
         transactions: (stats1.transactions - stats0.transactions) / jobs,
         commands: (stats1.commands - stats0.commands) / jobs,

@@ -370,4 +370,52 @@ export class ZbSchema1764100000000 implements MigrationInterface {
   }
 }
 
-export const engineMigrations: (new () => MigrationInterface)[] = [ZbSchema1764100000000];
+/**
+ * SQLite only: every zb_* table keyed by one bigint becomes keyed by its rowid. SQLite makes a
+ * column the rowid only when it is declared exactly `INTEGER PRIMARY KEY`; TypeORM's `bigint`
+ * primary keys were a separate unique index beside a hidden rowid, so every insert and delete
+ * wrote one B-tree more and every lookup by key searched two. Same values (int64 keys, which
+ * SQLite stores as integers either way), same columns and indexes; MySQL/MariaDB tables are
+ * clustered on their primary key already and stay as they are.
+ */
+export class ZbRowidKeys1764200000000 implements MigrationInterface {
+  name = 'ZbRowidKeys1764200000000';
+
+  up(q: QueryRunner): Promise<void> {
+    return rebuildKeys(q, 'bigint', 'integer');
+  }
+
+  down(q: QueryRunner): Promise<void> {
+    return rebuildKeys(q, 'integer', 'bigint');
+  }
+}
+
+async function rebuildKeys(q: QueryRunner, from: string, to: string): Promise<void> {
+  if (q.connection.options.type !== 'better-sqlite3') return;
+  const tables = (await q.query(
+    `SELECT name, sql FROM sqlite_master WHERE type = 'table' AND substr(name, 1, 3) = 'zb_' ORDER BY name`,
+  )) as { name: string; sql: string }[];
+  const pk = new RegExp(`^("\\w+") ${from} PRIMARY KEY NOT NULL$`, 'i');
+  for (const t of tables) {
+    if (t.name === 'zb_migrations') continue;
+    const head = `CREATE TABLE "${t.name}" (`;
+    if (!t.sql.startsWith(head) || !t.sql.endsWith(')')) continue;
+    // column definitions are separated by ", " outside parentheses (defaults such as "(0)" have none)
+    const cols = t.sql.slice(head.length, -1).split(/, (?=")/);
+    const i = cols.findIndex((c) => pk.test(c));
+    if (i < 0) continue;
+    cols[i] = cols[i]!.replace(pk, `$1 ${to} PRIMARY KEY NOT NULL`);
+    const indexes = (await q.query(
+      `SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL`,
+      [t.name],
+    )) as { sql: string }[];
+    const tmp = `${t.name}_rekey`;
+    await q.query(`CREATE TABLE "${tmp}" (${cols.join(', ')})`);
+    await q.query(`INSERT INTO "${tmp}" SELECT * FROM "${t.name}"`);
+    await q.query(`DROP TABLE "${t.name}"`);
+    await q.query(`ALTER TABLE "${tmp}" RENAME TO "${t.name}"`);
+    for (const ix of indexes) await q.query(ix.sql);
+  }
+}
+
+export const engineMigrations: (new () => MigrationInterface)[] = [ZbSchema1764100000000, ZbRowidKeys1764200000000];
