@@ -20,8 +20,13 @@ export function hasAccess(p: Principal, access: Access): boolean {
 export function authorizeRoute(p: Principal | null, route: { scope: Scope; access: Access; method: Method }): Decision {
   if (route.scope === 'public') return { allow: true };
   if (!p) return { allow: false, status: 401, reason: '请先登录' };
-  // the audit bureau reads everything and changes nothing (R25, R28)
-  if (route.method !== 'get' && route.scope !== 'authenticated' && p.roles.includes('auditor')) {
+  // the audit bureau reads everything and changes nothing (R25, R28) — but does its own audit task
+  if (
+    route.method !== 'get' &&
+    route.scope !== 'authenticated' &&
+    p.roles.includes('auditor') &&
+    !route.access.auditorTaskWork
+  ) {
     return { allow: false, status: 403, reason: '审计角色为只读' };
   }
   if (!hasAccess(p, route.access)) return { allow: false, status: 403, reason: '当前角色或单位无权访问此功能' };

@@ -39,6 +39,8 @@ const PROCESS_OWNER: Access = { roles: ['process-owner'], orgTypes: ['bureau'] }
 /** everyone with a tasklist (the list itself is filtered by candidate group) */
 const TASK_READERS: Access = { roles: ['staff', 'manager', 'expert', 'process-owner', 'admin', 'auditor'] };
 const TASK_WORKERS: Access = { roles: ['staff', 'manager', 'expert'] };
+/** claim and complete: also the audit bureau's auditors, for their R28 audit task only (TaskService) */
+const TASK_WORKERS_AND_AUDITORS: Access = { roles: ['staff', 'manager', 'expert', 'auditor'], auditorTaskWork: true };
 /** 催办: managers and admins of a bureau */
 const BUREAU_MANAGERS: Access = { roles: ['manager', 'admin'], orgTypes: ['bureau'] };
 const ADMIN: Access = { roles: ['admin'], orgTypes: ['bureau'] };
@@ -486,7 +488,7 @@ export const processRoutes: AnyRoute[] = [
     path: '/tasks/:key/claim',
     summary: '认领任务',
     tag: 'tasks',
-    access: TASK_WORKERS,
+    access: TASK_WORKERS_AND_AUDITORS,
     scope: 'own-department',
     body: ps.emptyOrNothing,
     handler: async ({ params, principal, visibility, services }) => {
@@ -550,7 +552,7 @@ export const processRoutes: AnyRoute[] = [
     path: '/tasks/:key/complete',
     summary: '办理完成（按任务表单在服务端校验，错误见 errors）',
     tag: 'tasks',
-    access: TASK_WORKERS,
+    access: TASK_WORKERS_AND_AUDITORS,
     scope: 'own-department',
     body: ps.completeBody,
     successStatus: 204,

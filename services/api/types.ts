@@ -36,6 +36,11 @@ export interface Access {
   orgTypes?: readonly OrgType[];
   /** restricts to these organisations (bureau codes) */
   orgCodes?: readonly string[];
+  /**
+   * R28: the otherwise read-only audit role may call this write route — the tasklist's claim and
+   * complete, which the TaskService limits to the audit group's own task (审计任务).
+   */
+  auditorTaskWork?: true;
 }
 
 /** Resources addressed by `:id`, loaded and scope-checked before the handler runs. */

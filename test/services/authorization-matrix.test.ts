@@ -176,10 +176,11 @@ const EXPECTED: Record<string, P[] | 'public'> = {
   'tasks.form': ALL,
   'tasks.candidates': ALL,
   'tasks.comments': ALL,
-  'tasks.claim': TASK_WORKERS,
+  // R28: auditors claim and complete their audit task (the TaskService refuses any other)
+  'tasks.claim': [...TASK_WORKERS, 'auditor'],
   'tasks.unclaim': TASK_WORKERS,
   'tasks.transfer': TASK_WORKERS,
-  'tasks.complete': TASK_WORKERS,
+  'tasks.complete': [...TASK_WORKERS, 'auditor'],
   'tasks.return': TASK_WORKERS,
   'tasks.addComment': TASK_WORKERS,
   'incidents.list': ['admin'],
@@ -276,11 +277,11 @@ describe('authorisation matrix (generated from services/api/routes.ts)', () => {
     expect(served.sort()).toEqual(routes.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort());
   });
 
-  it('should never let the audit role write (read-only everywhere)', () => {
+  it('should never let the audit role write (read-only everywhere but its own R28 audit task)', () => {
     const writes = routes.filter((r) => r.method !== 'get' && !['public', 'authenticated'].includes(r.scope));
     expect(
       writes.filter((r) => r.access.roles === 'any' || r.access.roles.includes('auditor')).map((r) => r.id),
-    ).toEqual([]);
+    ).toEqual(['tasks.claim', 'tasks.complete']);
   });
 
   // logout last: it ends the session the other requests use
