@@ -190,7 +190,8 @@ export function planReminders(input: PlanInput): PlanResult {
         const overdue = calendar.workingDaysBetween(d.dueDate, today);
         const stage = [...policy.escalateAfter].sort((a, b) => b - a).find((n) => overdue >= n);
         if (stage === undefined) continue;
-        const rendered = escalationMail({ ...data, workingDays: overdue });
+        const pending = uniqueRecipients(d.responsible).map((r) => r.name);
+        const rendered = escalationMail({ ...data, workingDays: overdue, pending });
         const template = owned?.after?.[stage];
         const modelNotice = template ? { template, since: chinaDayStart(d.dueDate) } : undefined;
         for (const r of uniqueRecipients(input.escalateTo)) {

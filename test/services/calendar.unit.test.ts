@@ -108,6 +108,16 @@ describe('working-day calendar (chinese-days + overrides)', () => {
       expect(lines[0]!.obj.coveredYears).toBe('2004–2027');
     });
 
+    it('should take a year added while running (applyOverrides), reporting only the new years', () => {
+      const running = new WorkingDayCalendar();
+      expect(() => running.isWorkingDay('2027-01-04')).toThrow(CalendarRangeError);
+      const fixture = { year: 2027, holidays: ['2027-01-01'], workdays: [], source: 'test fixture' };
+      expect(running.applyOverrides([fixture])).toEqual([2027]);
+      expect(running.isWorkingDay('2027-01-01')).toBe(false);
+      expect(running.isWorkingDay('2027-01-04')).toBe(true);
+      expect(running.applyOverrides([fixture])).toEqual([]); // known already: not "new" again
+    });
+
     it('should reject an override whose make-up working day is not a weekend day', () => {
       const bad = path.join(dir, 'bad.json');
       fs.writeFileSync(

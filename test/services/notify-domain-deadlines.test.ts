@@ -235,6 +235,10 @@ describe('deadlines from the domain tables (R6, R7, R15, R22.2, R22.3, R23, R26)
         expect(mail.parsed.html).toContain('<table');
       }
     }
+    // an escalation names who has not acted; R7's asks the bureau to press the reviewers
+    const late = find('【逾期督办】', '限期整改')[0]!;
+    expect(late.parsed.text).toContain('尚未办理：wang');
+    expect(late.parsed.text).toContain('请督促建设单位尽快办理。');
     // R7 went only to the expert who has not scored, and never to the one who has
     expect(smtp.received.some((r) => r.envelopeTo.includes('li@expert.yeji.gov.cn'))).toBe(false);
     // the R15 reminder the runner sent is its 5-day one (the model sends the 1-day one)

@@ -99,6 +99,19 @@ describe('planReminders (pure)', () => {
       '【逾期督办】智慧教育平台：季度建设进度报告（每季度首月前5个工作日内报送附件2） 已逾期 1 个工作日',
     );
     expect(first[0]!.text).toContain('建设单位：区教育局');
+    expect(first[0]!.text).toContain('尚未办理：王老师');
+    const r7 = plan(
+      [
+        r15({
+          rule: 'R7',
+          obligationId: 'R7:round-1',
+          responsible: [recipient('e1', '孙专家', 'sun@expert.yeji.gov.cn')],
+        }),
+      ],
+      '2026-10-14',
+    ).mails[0]!;
+    expect(r7.text).toContain('尚未办理：孙专家');
+    expect(r7.text).toContain('请督促评审单位和专家尽快完成审查论证。');
     // 14, 15, 16, 19, 20 Oct: five working days overdue
     expect(plan([r15()], '2026-10-19').mails[0]!.dedupeKey).toContain('after-1');
     expect(plan([r15()], '2026-10-20').mails[0]!.dedupeKey).toContain('after-5');

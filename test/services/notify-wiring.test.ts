@@ -61,8 +61,9 @@ describe('startNotifications (what bootstrap starts)', () => {
       const ready = lines.find((l) => l.msg === 'working-day calendar ready')!;
       expect(ready.coveredYears).toMatch(/^2004–20\d\d$/);
       expect(lines.some((l) => l.msg === 'SMTP_HOST not set: mail stays in the outbox (mail page)')).toBe(true);
-      await new Promise((r) => setTimeout(r, 200));
       // the reminder runner's first pass read the (empty) domain tables without error
+      for (let i = 0; i < 400 && n.status().reminders.lastRunAt === null; i++)
+        await new Promise((r) => setTimeout(r, 50));
       expect(lines.filter((l) => Number(l.level) >= 50)).toEqual([]);
       const status = n.status();
       expect(status).toMatchObject({ smtp: false, reminders: { missingYears: [], calendarGaps: [] } });

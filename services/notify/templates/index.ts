@@ -119,7 +119,14 @@ export interface DeadlineMailData {
   /** working days left (reminder) or overdue (escalation) */
   workingDays: number;
   departmentName?: string;
+  /** escalation: the people who have not acted yet (names from user records) */
+  pending?: string[];
 }
+
+/** Who the data bureau is asked to press, per rule (R7 is the reviewers', not the department's). */
+const ESCALATION_NOTES: Partial<Record<DeadlineRule, string>> = {
+  R7: '请督促评审单位和专家尽快完成审查论证。',
+};
 
 export function reminderMail(d: DeadlineMailData): RenderedMail {
   const title = DEADLINE_TITLES[d.rule];
@@ -149,9 +156,11 @@ export function escalationMail(d: DeadlineMailData): RenderedMail {
     ['逾期', `${d.workingDays} 个工作日`],
   ];
   if (d.departmentName) rows.splice(1, 0, ['建设单位', d.departmentName]);
+  if (d.pending?.length) rows.push(['尚未办理', d.pending.join('、')]);
+  const note = ESCALATION_NOTES[d.rule] ?? '请督促建设单位尽快办理。';
   return {
     subject: sanitizeHeader(`【逾期督办】${d.projectName}：${title} 已逾期 ${d.workingDays} 个工作日`, 300),
-    ...layout(`逾期督办：${d.projectName}`, rows, projectLink(d.baseUrl, d.projectId), '请督促建设单位尽快办理。'),
+    ...layout(`逾期督办：${d.projectName}`, rows, projectLink(d.baseUrl, d.projectId), note),
   };
 }
 
