@@ -153,7 +153,8 @@ export function planReminders(input: PlanInput): PlanResult {
   try {
     if (!calendar.isWorkingDay(today)) return result;
   } catch (error) {
-    result.errors.push({ obligationId: '*', error: error as Error });
+    // today itself is in a year the calendar lacks: nothing can be placed (every obligation waits)
+    result.errors.push({ obligationId: 'today', error: error as Error });
     return result;
   }
   for (const d of input.deadlines) {

@@ -117,7 +117,10 @@ describe('reminders for a year the working-day calendar does not cover yet', () 
     now = Date.parse('2027-09-24T01:00:00Z');
     lines.length = 0;
     expect(await runner.runOnce()).toEqual({ planned: 0, enqueued: 0, errors: 1 });
-    expect(runner.state().missingYears).toEqual([2027]);
+    expect(runner.state()).toMatchObject({
+      missingYears: [2027],
+      calendarGaps: [{ obligationId: 'today', date: '2027-09-24', year: 2027 }],
+    });
     expect(lines.some((l) => l.level === 40 && String(l.msg).includes('config/holidays/2027.json'))).toBe(true);
     expect((await listOutbox(ds.manager)).totalItems).toBe(1);
 
