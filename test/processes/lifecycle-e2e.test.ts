@@ -76,6 +76,13 @@ describe('project-lifecycle end to end (real workers, TaskService, domain state)
     expect(round).toMatchObject({ status: 'closed', outcome: 'failed' });
     expect(String(round!.reason)).toContain('区委网信办');
     expect(await w.ds.query('SELECT * FROM expert_score WHERE round_id = ?', [round!.id])).toHaveLength(3);
+    // issue 6: passing Gateway_ReviewOutcome mails the department with the reason
+    await w.gatewayNotifier.runOnce();
+    const mail = await listOutbox(w.ds.manager, { projectId: String(run.projectId) });
+    const outcome = mail.items.filter(
+      (m) => m.recipientAddress === 'jyj.owner@yeji.gov.cn' && m.purpose === 'gateway' && /网信办/.test(m.bodyText),
+    );
+    expect(outcome.length).toBeGreaterThan(0);
   }, 120_000);
 });
 
@@ -624,4 +631,140 @@ describe('project-lifecycle end to end: reporting and statutory deadlines', () =
     expect(await run.table('ledger_entry', ['kind', 'amount'])).toEqual([{ kind: 'payment', amount: 120 }]);
     expect(await run.project()).toMatchObject({ stage: 'payment' });
   }, 240_000);
+});
+
+describe('project-lifecycle end to end: the other outcomes', () => {
+  it('R20 an ineligible change and R22.3 a rejected delay are answered; R26 a rectification passes, a second one (R27) is resumed after suspension', async () => {
+    const run = await approvedProject('JYJ', '叶集区中小学食堂明厨亮灶系统', '食堂后厨视频接入与食材溯源。');
+    await w.at('2027-01-04T09:00:00+08:00');
+    await includeInPlan(run);
+    await w.at('2027-04-01T10:00:00+08:00');
+    await run.open('Task_ProjectStart');
+    await run.publish('change-requested');
+    await run.complete('Task_ChangeRequestForm', run.deptGroup, {
+      changeCase: 'none',
+      changeOriginalContent: '食堂视频接入',
+      changeNewContent: '增加校外培训机构监管',
+      changeReason: '业务扩展',
+      changeTotalInvestment: 180,
+      changeGoalsUnchanged: false,
+      changeWithinBudget: false,
+    });
+    await run.reached('EndEvent_ChangeIneligible');
+    expect(await run.trail()).toContain('Task_NotifyChangeIneligible:COMPLETED');
+    expect(String((await run.vars()).changeIneligibleReason)).toContain('R20');
+    await run.publish('acceptance-delay-requested');
+    await run.complete('Task_DelayRequestForm', run.deptGroup, {
+      requestedAcceptanceDate: '2028-06-30',
+      delayReason: '需求变化',
+    });
+    await run.complete('Task_DelayReview', 'data-bureau', opinion('fail', '理由不充分'));
+    await run.reached('EndEvent_DelayRejected');
+    for (const [i, verdict] of (['pass', 'fail'] as const).entries()) {
+      await run.publish('rectification-ordered', {
+        rectificationIssues: `问题${i + 1}：未按期报送材料`,
+        rectificationDays: 10,
+        orderedBy: 'data-bureau',
+        orderRule: i === 0 ? 'R26' : 'R27',
+      });
+      await run.complete('Task_Rectify', run.deptGroup, {
+        rectificationMeasures: '已整改',
+        rectificationCompletedDate: '2027-04-08',
+        docRectificationEvidence: `整改材料${i + 1}.pdf`,
+      });
+      await run.complete('Task_RectificationVerify', 'data-bureau', opinion(verdict));
+    }
+    await run.reached('Task_ProjectSuspend');
+    expect(await run.project()).toMatchObject({ stage: 'suspended' });
+    await run.complete('Task_SuspensionDecision', 'data-bureau', {
+      suspensionDecision: 'resume',
+      suspensionReason: '已整改到位',
+    });
+    await run.reached('EndEvent_Resumed');
+    await run.open('Task_ProjectStart');
+    const trail = await run.trail();
+    expect(trail).toContain('EndEvent_Rectified:COMPLETED');
+    expect(trail).toContain('Task_ProjectResume:COMPLETED');
+    expect(trail.filter((e) => e.startsWith('Timer_RectificationOverdue'))).toEqual([]);
+    expect(await run.state()).toBe('ACTIVE');
+    expect((await run.project()).stage).not.toBe('suspended');
+    expect(await run.table('rectification_order', ['issue'])).toHaveLength(2);
+  }, 180_000);
+
+  it('R19.3 not carried out in its year: written explanation, funds recovered, construction continues', async () => {
+    const run = await approvedProject('WJW', '叶集区传染病直报预警平台', '发热门诊数据直报与多点触发预警。');
+    await w.at('2027-01-04T09:00:00+08:00');
+    await includeInPlan(run);
+    await run.open('Task_ProjectStart');
+    expect((await run.vars()).yearEndCheckAt).toBe('2027-12-01T09:00:00+08:00');
+    await w.at('2027-12-01T09:00:01+08:00');
+    await run.complete('Task_YearEndExplanation', run.deptGroup, {
+      notCarriedOutReason: '招标两次流标',
+      notCarriedOutPlan: '次年一季度重新招标',
+    });
+    await run.complete('Task_FundRecoveryDecision', 'data-bureau', {
+      fundRecoveryDecision: 'recover',
+      fundRecoveryAmount: 60,
+      fundRecoveryReason: '当年未实施',
+    });
+    await run.reached('EndEvent_FundRecovered');
+    expect(await run.vars()).toMatchObject({ carriedOutAsPlanned: false, recoveredAmount: 60 });
+    // the approved investment falls by what was recovered
+    expect(Number((await run.project()).approvedAmount)).toBe(60);
+    await run.open('Task_ProjectStart');
+    expect(await run.state()).toBe('ACTIVE');
+  }, 180_000);
+
+  it('R12/R13 missing documents are supplied, a failed security inspection is rectified and inspected again; R22.1 a failed preliminary acceptance is rectified', async () => {
+    const run = await approvedProject('MZJ', '叶集区殡葬服务管理系统', '殡葬服务预约、惠民补贴与公墓管理。');
+    await w.at('2027-01-04T09:00:00+08:00');
+    await includeInPlan(run);
+    await w.at('2027-03-01T09:00:00+08:00');
+    await startConstruction(run);
+    await run.upload('security-assessment');
+    await run.complete('Task_Implementation', run.deptGroup, implementation('2027-10-30', 110));
+    // no 密评 report on file: the department supplies it (R13)
+    await run.upload('crypto-assessment');
+    await run.complete('Task_CryptoSupplement', run.deptGroup, {
+      supplementDescription: '补交密码应用安全性评估报告',
+      docSupplement: '密评报告.pdf',
+    });
+    const inspection = (result: 'pass' | 'fail') => ({
+      securityInspectionResult: result,
+      classifiedProtectionLevel: '2',
+      riskAssessmentDate: '2027-11-02',
+      ...(result === 'fail' ? { securityIssues: '存在高危漏洞' } : {}),
+    });
+    await run.complete('Task_SecurityInspection', 'cyberspace-office', inspection('fail'));
+    await run.complete('Task_SecurityRectify', run.deptGroup, {
+      rectificationMeasures: '修补高危漏洞',
+      rectificationCompletedDate: '2027-11-05',
+      docRectificationEvidence: '复测报告.pdf',
+    });
+    await run.complete('Task_SecurityInspection', 'cyberspace-office', inspection('pass'));
+    await run.complete('Task_CryptoReview', 'crypto-bureau', {
+      cryptoReviewResult: 'pass',
+      cryptoSynchronised: ['planned', 'built', 'running'],
+    });
+    const preliminary = (result: 'pass' | 'fail') => ({
+      preliminaryAcceptanceDate: '2027-11-10',
+      preliminaryResult: result,
+      preliminaryParticipants: '建设单位、监理单位、承建单位',
+      ...(result === 'fail' ? { preliminaryIssues: '统计报表缺失' } : {}),
+      docPreliminaryReport: '初验报告.pdf',
+    });
+    await run.complete('Task_PreliminaryAcceptance', run.deptGroup, preliminary('fail'));
+    await run.complete('Task_PreliminaryRectify', run.deptGroup, {
+      rectificationMeasures: '补齐统计报表',
+      rectificationCompletedDate: '2027-11-15',
+      docRectificationEvidence: '整改报告.pdf',
+    });
+    await run.complete('Task_PreliminaryAcceptance', run.deptGroup, preliminary('pass'));
+    await run.open('Task_FinalAcceptanceApplication');
+    const trail = await run.trail();
+    expect(trail.filter((e) => e === 'Task_SecurityInspection:COMPLETED')).toHaveLength(2);
+    expect(trail.filter((e) => e === 'Task_CryptoGate:COMPLETED')).toHaveLength(2);
+    expect(trail.filter((e) => e === 'Task_PreliminaryAcceptance:COMPLETED')).toHaveLength(2);
+    expect(trail).toContain('Task_CryptoSupplement:COMPLETED');
+  }, 180_000);
 });

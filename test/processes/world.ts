@@ -30,6 +30,8 @@ import type { ApplicationForm } from '../../services/domain/application-form';
 import type { AttachmentKind } from '../../services/domain/entities';
 import { candidateGroupsOf, type Role } from '../../services/domain/organisations';
 import { HttpError } from '../../services/http/problem';
+import { GatewayNotifier, gatewayQueriesFromEngine } from '../../services/notify/gateway-notifier';
+import { SqlRecipientDirectory } from '../../services/notify/sql-directory';
 import { deployProcessResources } from '../../services/processes/deploy';
 import type { TaskActor, TaskView } from '../../services/tasks/task-service';
 import { createWorkerConfig, createWorkers } from '../../workers';
@@ -86,6 +88,8 @@ export interface World {
   services: ApiServices;
   clock: FakeClock;
   workers: RunningWorkers;
+  /** the gateway notifier of services/notify (issue 6), polled by the tests with `runOnce()` */
+  gatewayNotifier: GatewayNotifier;
   /** users by username */
   users: Map<string, Actor>;
   /** the staff member who acts for a candidate group (`dept:JYJ`, `finance`, …) */
@@ -144,7 +148,17 @@ export async function openWorld(label: string, startAt = '2026-09-15T10:00:00+08
     dataSource: ds,
     logger: pino({ level: 'silent' }),
   });
+  const gatewayNotifier = new GatewayNotifier({
+    dataSource: ds,
+    queries: gatewayQueriesFromEngine(t.client),
+    directory: new SqlRecipientDirectory(ds),
+    baseUrl: 'https://egov.yeji.gov.cn',
+    from: 'egov@yeji.gov.cn',
+    now: () => clock.now().getTime(),
+  });
+  await gatewayNotifier.runOnce(); // the first poll only sets the cursor to "now"
   const world: World = {
+    gatewayNotifier,
     t,
     db,
     ds,
