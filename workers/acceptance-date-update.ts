@@ -2,9 +2,15 @@
 import { z } from 'zod';
 import type { WorkerDeps } from './deps';
 import { projectEffectWorker } from './recording';
+import { approveDelay, dayOf } from '../services/domain/process-records';
 import { dateLike, projectIdSchema } from './support';
 
-export const acceptanceDateInput = z.object({ projectId: projectIdSchema, requestedAcceptanceDate: dateLike });
+export const acceptanceDateInput = z.object({
+  projectId: projectIdSchema,
+  requestedAcceptanceDate: dateLike,
+  contractedAcceptanceDate: z.string().nullish(),
+  delayReason: z.string().trim().max(5000).nullish(),
+});
 
 export function createAcceptanceDateUpdateWorker(deps: WorkerDeps) {
   return projectEffectWorker(deps, {
@@ -12,8 +18,19 @@ export function createAcceptanceDateUpdateWorker(deps: WorkerDeps) {
     description: 'R22.3: records the approved delay; contractedAcceptanceDate = requested date',
     input: acceptanceDateInput,
     output: z.object({ contractedAcceptanceDate: z.string() }),
-    async apply({ v }) {
-      // "in advance" (R22.3) is checked by the API before the request enters the process
+    async apply({ m, project, v, now }) {
+      // "in advance" (R22.3) is checked by the API before the request enters the process; the
+      // approved delay is a delay_request row and the contract's acceptance date moves with it
+      await approveDelay(
+        m,
+        project.id,
+        {
+          requestedDate: v.requestedAcceptanceDate,
+          contractedDate: dayOf(v.contractedAcceptanceDate),
+          reason: v.delayReason?.trim() || '（流程中申请）',
+        },
+        now,
+      );
       return { contractedAcceptanceDate: v.requestedAcceptanceDate };
     },
   });

@@ -7,9 +7,15 @@
  */
 import { z } from 'zod';
 import type { WorkerDeps } from './deps';
+import {
+  dayOf,
+  recordComplianceCheck,
+  recordFinalApplication,
+  recordPreliminaryAcceptance,
+} from '../services/domain/process-records';
 import { complete, defineWorker } from './framework';
 import { defectsText } from './security-gate';
-import { projectIdSchema } from './support';
+import { loadProject, onceAudited, projectIdSchema, recordEvent, todayIn } from './support';
 
 const doc = z.string().trim().max(500).nullish();
 export const acceptanceDocsInput = z.object({
@@ -25,6 +31,17 @@ export const acceptanceDocsInput = z.object({
   securityReviewStatus: z.string().trim().max(5000).nullish(),
   hasHardwareOrDataCentre: z.boolean().default(false),
   pue: z.number().nullish(),
+  // what the user tasks before this job decided (R12, R13, R22.1), recorded in the domain here:
+  // this is the first job after the inspections and the preliminary acceptance
+  securityInspectionResult: z.string().nullish(),
+  securityIssues: z.string().max(5000).nullish(),
+  riskAssessmentDate: z.string().nullish(),
+  cryptoReviewResult: z.string().nullish(),
+  cryptoIssues: z.string().max(5000).nullish(),
+  preliminaryResult: z.string().nullish(),
+  preliminaryAcceptanceDate: z.string().nullish(),
+  preliminaryIssues: z.string().max(5000).nullish(),
+  finalApplicationDueDate: z.string().nullish(),
 });
 export const acceptanceDocsOutput = z.object({
   acceptanceDocsComplete: z.boolean(),
@@ -52,19 +69,72 @@ export function acceptanceDefects(v: z.output<typeof acceptanceDocsInput>): stri
   return defects;
 }
 
-export function createAcceptanceDocsCheckWorker(_deps: WorkerDeps) {
+export function createAcceptanceDocsCheckWorker(deps: WorkerDeps) {
   return defineWorker({
     type: 'egov.acceptance-docs-check',
     description:
       'R22.2 four documents (secrecy report for classified systems); R14 acceptance items incl. PUE for hardware/data centres',
     input: acceptanceDocsInput,
     output: acceptanceDocsOutput,
-    async handle({ variables: v }) {
+    async handle(ctx) {
+      const v = ctx.variables;
       const defects = acceptanceDefects(v);
-      return complete({
+      const out = {
         acceptanceDocsComplete: defects.length === 0,
         materialsDefectsText: defectsText('竣工验收材料核验（R22.2、R14）', defects),
+      };
+      await onceAudited(ctx, deps.dataSource, async (m) => {
+        const project = await loadProject(m, v.projectId);
+        const now = deps.clock();
+        const today = todayIn(deps.clock);
+        const recorded: string[] = [];
+        // R12 / R13: the gateways let the construction end only on a pass, so these are the passed checks
+        for (const [kind, result, findings, on] of [
+          ['security-inspection', v.securityInspectionResult, v.securityIssues, dayOf(v.riskAssessmentDate)],
+          ['crypto-review', v.cryptoReviewResult, v.cryptoIssues, null],
+        ] as const) {
+          if (result !== 'pass' && result !== 'fail') continue;
+          const checkedOn = on && on <= today ? on : today;
+          const passed = result === 'pass';
+          if (
+            await recordComplianceCheck(
+              m,
+              project.id,
+              kind,
+              { passed, findings: findings?.trim() || null, checkedOn },
+              now,
+            )
+          )
+            recorded.push(kind);
+        }
+        const preliminaryOn = dayOf(v.preliminaryAcceptanceDate);
+        if ((v.preliminaryResult === 'pass' || v.preliminaryResult === 'fail') && preliminaryOn) {
+          await recordPreliminaryAcceptance(
+            m,
+            project.id,
+            {
+              passed: v.preliminaryResult === 'pass',
+              acceptedOn: preliminaryOn,
+              opinion: v.preliminaryIssues?.trim() || null,
+            },
+            now,
+          );
+          recorded.push('preliminary-acceptance');
+        }
+        // R22.2: a complete application is the final-acceptance application, with its deadline
+        if (out.acceptanceDocsComplete) {
+          await recordFinalApplication(
+            m,
+            project.id,
+            { appliedOn: today, dueOn: dayOf(v.finalApplicationDueDate) },
+            now,
+          );
+          recorded.push('final-acceptance-application');
+        }
+        await recordEvent(deps.dataSource, m, ctx.job, `project:${project.id}`, { output: out, recorded });
+        return out;
       });
+      return complete(out);
     },
   });
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { WorkerDeps } from './deps';
 import { projectEffectWorker } from './recording';
+import { recordFinalAcceptance } from '../services/domain/process-records';
 import { dateLike, projectIdSchema, setStage } from './support';
 
 const item = z.enum(['pass', 'fail', 'not-applicable']).nullish();
@@ -18,6 +19,8 @@ export const acceptanceRecordInput = z.object({
   itemSecurityReview: item,
   itemEnergyEfficiency: item,
   goLiveDate: dateLike.nullish(),
+  /** R14 energy efficiency of hardware / data centres (from the final-acceptance application) */
+  pue: z.number().nullish(),
 });
 
 export function createAcceptanceRecordWorker(deps: WorkerDeps) {
@@ -29,6 +32,23 @@ export function createAcceptanceRecordWorker(deps: WorkerDeps) {
     output: z.object({ goLiveDate: z.string(), acceptedOn: z.string() }),
     async apply({ m, project, v, now, today }) {
       if (v.finalAcceptanceResult !== 'pass') throw new Error('竣工验收未通过，不能登记投入运行（R22.2）');
+      // the final acceptance in the domain: R23's self-evaluation and R29's post-evaluation read it
+      await recordFinalAcceptance(
+        m,
+        project.id,
+        {
+          passed: true,
+          acceptedOn: today,
+          opinion: v.finalAcceptanceOpinion?.trim() || null,
+          items: {
+            productSecurity: v.itemProductSecurity !== 'fail',
+            cryptography: v.itemCryptography !== 'fail',
+            securityReview: v.itemSecurityReview !== 'fail',
+            pue: typeof v.pue === 'number' && v.pue >= 1 && v.pue < 4 ? v.pue.toFixed(2) : null,
+          },
+        },
+        now,
+      );
       await setStage(m, project.id, 'payment', now);
       return { goLiveDate: v.goLiveDate ?? today, acceptedOn: today };
     },

@@ -2,13 +2,24 @@
 import { z } from 'zod';
 import type { WorkerDeps } from './deps';
 import { projectEffectWorker } from './recording';
-import { projectIdSchema } from './support';
+import type { ChangeCase } from '../services/domain/entities';
+import { fileApprovedChange } from '../services/domain/process-records';
+import { amount, projectIdSchema, toMoney } from './support';
+
+/** R20's three cases in the domain's terms (`change_request.change_case`). */
+const DOMAIN_CASE: Record<'case-1' | 'case-2' | 'case-3', ChangeCase> = {
+  'case-1': 'deployment',
+  'case-2': 'optimisation',
+  'case-3': 'business-need',
+};
 
 export const changeFileInput = z.object({
   projectId: projectIdSchema,
   changeCase: z.enum(['case-1', 'case-2', 'case-3']),
   changeNewContent: z.string().trim().min(1).max(5000),
   changeApprovalReason: z.string().trim().max(2000).nullish(),
+  changeReason: z.string().trim().max(5000).nullish(),
+  changeTotalInvestment: amount.nullish(),
 });
 
 export function createChangeFileWorker(deps: WorkerDeps) {
@@ -17,7 +28,23 @@ export function createChangeFileWorker(deps: WorkerDeps) {
     description: 'R20: files the approved change (case, new content, the government’s reason) with the data bureau',
     input: changeFileInput,
     output: z.object({ changeFiledAt: z.string() }),
-    async apply({ now }) {
+    async apply({ m, project, v, now }) {
+      // the approved change in the domain (change_request, approved); a request the department
+      // filed through the API and still pending is the one decided
+      await fileApprovedChange(
+        m,
+        project.id,
+        {
+          changeCase: DOMAIN_CASE[v.changeCase],
+          description: v.changeReason ? `${v.changeNewContent}\n调整理由：${v.changeReason}` : v.changeNewContent,
+          newAmount:
+            v.changeTotalInvestment != null
+              ? toMoney(v.changeTotalInvestment)
+              : (project.approvedAmount ?? project.totalInvestment),
+          note: v.changeApprovalReason?.trim() || null,
+        },
+        now,
+      );
       return { changeFiledAt: now.toISOString() };
     },
   });

@@ -24,6 +24,7 @@ import {
 import { sanitizeHeader } from '../services/notify/address';
 import type { WorkerDeps } from './deps';
 import { complete, defineWorker, type JobInfo } from './framework';
+import { recordKeyProjectApproval } from '../services/domain/process-records';
 import { findProject, todayIn } from './support';
 
 type Decision = {
@@ -124,6 +125,9 @@ export const notifyInput = z.object({
   applicabilityReason: reason,
   reviewReason: reason,
   keyApprovalReason: reason,
+  /** form `key-project-approval` (R5), recorded with the 不予立项 notice */
+  approvalDocumentNo: z.string().trim().max(100).nullish(),
+  keyApprovedInvestment: z.number().nonnegative().nullish(),
   adHocReason: reason,
   notInPlanReason: reason,
   changeIneligibleReason: reason,
@@ -271,6 +275,24 @@ export function createNotifyWorker(deps: WorkerDeps) {
     if (v.projectId && !project) throw new NotifyConfigError(`项目不存在：${v.projectId}`);
     const today = todayIn(deps.clock);
     const { mail, purpose } = render(template, v, project, today);
+    if (template === 'key-project-rejected' && project) {
+      // R5: the rejected branch of Gateway_KeyProjectApproved reaches no other worker, so the
+      // notice records 区发改委's decision (the approved branch: egov.investment-plan-register)
+      await recordKeyProjectApproval(
+        m,
+        project.id,
+        {
+          decision: 'reject',
+          documentNo: v.approvalDocumentNo?.trim() || null,
+          approvedInvestment: null,
+          reason: v.keyApprovalReason?.trim() || null,
+          approver: null,
+          decidedOn: today,
+          processInstanceKey: job.processInstanceKey,
+        },
+        deps.clock(),
+      );
+    }
     const recipients = await resolveRecipients(m, spec, project);
     let queued = 0;
     for (const recipient of recipients) {

@@ -1,12 +1,15 @@
 /**
  * egov.payment — R19.2 against the budget ledger: the payment is booked unless the total paid
  * would exceed the approved investment, which is the BPMN error ERR_PAYMENT_EXCEEDS_APPROVED
- * (caught by Boundary_PaymentExceedsApproved → back to the payment request). What remains of the
+ * (caught by Boundary_PaymentExceedsApproved → back to the payment request); the same error, with
+ * its reason in `paymentRefusedReason`, refuses a payment the ledger's R21 / R8.1 gate refuses (not
+ * in the investment plan, not in an approved annual plan). What remains of the
  * approved investment is the surplus to return (Gateway_Surplus).
  */
 import { z } from 'zod';
 import { LedgerEntryEntity } from '../services/domain/entities';
-import { checkLedgerEntry, ledgerBalance } from '../services/domain/ledger';
+import { bookLedgerEntry, ledgerBalance } from '../services/domain/ledger';
+import { PROCESS_USER } from '../services/domain/plans';
 import { fromCents, toCents } from '../services/domain/money';
 import type { WorkerDeps } from './deps';
 import { bpmnError, complete, defineWorker } from './framework';
@@ -52,32 +55,35 @@ export function createPaymentWorker(deps: WorkerDeps) {
       // the decision and the booking happen together, once: a redelivery gets the same answer
       const result = await onceAudited(ctx, deps.dataSource, async (m): Promise<PaymentResult> => {
         const project = await loadProject(m, v.projectId);
-        // the registered approved amount (R21) rules; the process variable only when none is registered
-        const approved =
-          project.approvedAmount ?? (v.approvedInvestment != null ? toMoney(v.approvedInvestment) : null);
-        const entries = await m.getRepository(LedgerEntryEntity).findBy({ projectId: project.id });
-        const balance = ledgerBalance(approved, entries);
+        const approved = project.approvedAmount;
+        const balance = ledgerBalance(
+          approved,
+          await m.getRepository(LedgerEntryEntity).findBy({ projectId: project.id }),
+        );
         const pay = toMoney(Math.min(v.paymentApprovedAmount ?? v.requestedAmount, v.requestedAmount));
-        const problem = checkLedgerEntry(balance, 'payment', pay);
-        if (problem) {
-          await recordEvent(deps.dataSource, m, ctx.job, `project:${project.id}`, { refused: problem, amount: pay });
+        // the ledger's rule (R19.2 ceiling, R21 investment plan, R8.1 approved annual plan), booked
+        // in this job's transaction; 0 = booked by the process, the approver is on the payment task
+        const refused = await bookLedgerEntry(
+          m,
+          project.id,
+          'payment',
+          { amount: pay, valueDate: todayIn(deps.clock), note: `流程支付（${ctx.job.elementId}）` },
+          PROCESS_USER,
+          deps.clock(),
+        );
+        if (refused) {
+          await recordEvent(deps.dataSource, m, ctx.job, `project:${project.id}`, {
+            refused: refused.problem,
+            rule: refused.rule,
+            amount: pay,
+          });
           return {
             ok: false,
-            message: problem,
+            message: refused.problem,
             paidTotal: moneyToNumber(balance.paid),
             approved: approved === null ? null : moneyToNumber(approved),
           };
         }
-        await m.getRepository(LedgerEntryEntity).insert({
-          projectId: project.id,
-          kind: 'payment',
-          amount: pay,
-          valueDate: todayIn(deps.clock),
-          note: `流程支付（${ctx.job.elementId}）`,
-          // 0 = booked by the process; the approving user is on the payment-approval task
-          recordedBy: 0,
-          recordedAt: deps.clock().toISOString(),
-        });
         const paid = toCents(balance.paid) + toCents(pay);
         const surplus = toCents(balance.available) - toCents(pay);
         const out = {

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { ProjectEntity } from '../services/domain/entities';
 import type { WorkerDeps } from './deps';
 import { projectEffectWorker } from './recording';
-import { projectIdSchema } from './support';
+import { addUrgentPlanEntry } from '../services/domain/plans';
+import { projectIdSchema, setStage } from './support';
 
 export const planAddAdHocInput = z.object({
   projectId: projectIdSchema,
@@ -15,13 +16,15 @@ export const planAddAdHocOutput = z.object({ planIncluded: z.boolean() });
 export function createPlanAddAdhocWorker(deps: WorkerDeps) {
   return projectEffectWorker(deps, {
     type: 'egov.plan-add-adhoc',
-    description: 'R8.2: adds the approved urgent project to the annual plan (stage 编制年度建设计划)',
+    description:
+      'R8.2: adds the approved urgent project to the year’s annual_plan as an urgent entry (stage 编制年度建设计划)',
     input: planAddAdHocInput,
     output: planAddAdHocOutput,
     async apply({ m, project, v, now }) {
-      await m
-        .getRepository(ProjectEntity)
-        .update({ id: project.id }, { stage: 'annual-plan', planYear: v.planYear, updatedAt: now.toISOString() });
+      // the R8.2 entry (urgent) in the year's annual_plan: the domain's R8.1 payment gate reads it
+      await addUrgentPlanEntry(m, v.planYear, project, project.approvedAmount ?? project.totalInvestment, now);
+      await m.getRepository(ProjectEntity).update({ id: project.id }, { planYear: v.planYear });
+      await setStage(m, project.id, 'annual-plan', now);
       return { planIncluded: true };
     },
   });

@@ -4,6 +4,9 @@
  * `budgetInputs(ds, year)` lists what the finance bureau reads when it plans `year`.
  */
 import type { DataSource } from 'typeorm';
+import { In, Like } from 'typeorm';
+import { PostEvaluationEntity, ProjectEntity, type BudgetRecommendation } from '../services/domain/entities';
+import { PROCESS_GRADES, PROCESS_RECOMMENDATIONS, recordPostEvaluation } from '../services/domain/process-records';
 import { z } from 'zod';
 import type { WorkerDeps } from './deps';
 import { projectEffectWorker } from './recording';
@@ -17,6 +20,8 @@ export const postEvaluationInput = z.object({
   postEvaluationGrade: z.enum(['excellent', 'good', 'fair', 'poor']),
   budgetRecommendation: z.enum(['normal', 'reduce', 'none']),
   r27BudgetCut: z.boolean().default(false),
+  postEvaluationProblems: z.string().trim().max(5000).nullish(),
+  rectificationSuggestions: z.string().trim().max(5000).nullish(),
 });
 
 export const budgetInputSchema = z.object({
@@ -50,17 +55,52 @@ export function createPostEvaluationRecordWorker(deps: WorkerDeps) {
         recommendation: v.r27BudgetCut && v.budgetRecommendation === 'normal' ? 'reduce' : v.budgetRecommendation,
         r27BudgetCut: v.r27BudgetCut,
       };
+      // the post-evaluation in the domain (post_evaluation): next year's budget input reads it
+      await recordPostEvaluation(m, project.id, {
+        score: budgetInput.score,
+        grade: PROCESS_GRADES[v.postEvaluationGrade] ?? null,
+        conclusion:
+          [v.postEvaluationProblems, v.rectificationSuggestions && `整改意见：${v.rectificationSuggestions}`]
+            .filter(Boolean)
+            .join('\n') || `后评价等级：${GRADE_NAMES[v.postEvaluationGrade]}`,
+        recommendation: PROCESS_RECOMMENDATIONS[budgetInput.recommendation]!,
+        r27BudgetCut: v.r27BudgetCut,
+        evaluatedOn: today,
+      });
       return { budgetInput };
     },
   });
 }
 
-/** R29: the post-evaluations that feed the budget of `year`, from the recorded outputs. */
+const GRADE_NAMES: Record<string, string> = { excellent: '优秀', good: '良好', fair: '一般', poor: '较差' };
+const PROCESS_RECOMMENDATION_OF: Record<BudgetRecommendation, BudgetInput['recommendation']> = {
+  increase: 'normal',
+  keep: 'normal',
+  reduce: 'reduce',
+  stop: 'none',
+};
+
+/**
+ * R29: the post-evaluations that feed the budget of `year` — those recorded in the year before,
+ * from the domain (post_evaluation), whether the process or the API recorded them.
+ */
 export async function budgetInputs(ds: DataSource, year: number): Promise<BudgetInput[]> {
-  const rows = (await ds.query(
-    "SELECT output FROM worker_effect WHERE job_type = 'egov.post-evaluation-record' ORDER BY created_at",
-  )) as { output: string }[];
-  return rows
-    .map((r) => (JSON.parse(r.output) as { budgetInput: BudgetInput }).budgetInput)
-    .filter((b) => b.budgetYear === year);
+  const rows = await ds
+    .getRepository(PostEvaluationEntity)
+    .find({ where: { evaluatedOn: Like(`${year - 1}-%`) }, order: { id: 'ASC' } });
+  const projects = new Map(
+    (rows.length ? await ds.getRepository(ProjectEntity).findBy({ id: In(rows.map((r) => r.projectId)) }) : []).map(
+      (p) => [p.id, p],
+    ),
+  );
+  return rows.map((r) => ({
+    budgetYear: year,
+    projectId: String(r.projectId),
+    projectCode: projects.get(r.projectId)?.code ?? '',
+    orgId: projects.get(r.projectId)?.orgId ?? 0,
+    grade: r.grade,
+    score: r.score,
+    recommendation: PROCESS_RECOMMENDATION_OF[r.recommendation],
+    r27BudgetCut: r.r27BudgetCut ?? false,
+  }));
 }

@@ -1,12 +1,15 @@
 /**
  * egov.procurement-record — R14 procurement under the Tendering and Government Procurement Laws
  * with products 安全可靠; R19.1 the contract may not exceed the approved investment; the
- * contracted acceptance date is kept for R22.3.
+ * contracted acceptance date is kept for R22.3. A compliant record writes `procurement` and
+ * `contract`.
  */
 import { z } from 'zod';
 import type { WorkerDeps } from './deps';
 import { projectEffectWorker } from './recording';
-import { amount, dateLike, moneyToNumber, projectIdSchema, setStage } from './support';
+import type { ProcurementMethod } from '../services/domain/entities';
+import { recordProcurementAndContract } from '../services/domain/process-records';
+import { amount, dateLike, moneyToNumber, projectIdSchema, setStage, toMoney } from './support';
 
 export const PROCUREMENT_METHODS = {
   'open-tender': '公开招标',
@@ -17,6 +20,17 @@ export const PROCUREMENT_METHODS = {
   inquiry: '询价',
   'framework-agreement': '框架协议采购',
 } as const;
+
+/** The form's method in the domain's terms (`procurement.method`). */
+const DOMAIN_METHOD: Record<keyof typeof PROCUREMENT_METHODS, ProcurementMethod> = {
+  'open-tender': 'public-tender',
+  'invited-tender': 'invited-tender',
+  'competitive-negotiation': 'competitive-negotiation',
+  'competitive-consultation': 'competitive-consultation',
+  'single-source': 'single-source',
+  inquiry: 'inquiry',
+  'framework-agreement': 'framework-agreement',
+};
 
 export const procurementInput = z.object({
   projectId: projectIdSchema,
@@ -55,7 +69,26 @@ export function createProcurementRecordWorker(deps: WorkerDeps) {
         defects.push('R14 招标采购须登记招标编号');
       if (v.contractedAcceptanceDate <= v.contractSignedDate) defects.push('R22.3 合同约定验收日期须晚于合同签订日期');
       const compliant = defects.length === 0;
-      if (compliant) await setStage(m, project.id, 'implementation', now);
+      if (compliant) {
+        // a compliant procurement is the project's procurement and contract (R14, R19.1, the
+        // contracted acceptance date of R22.3); a defective one goes back to Task_Procurement and
+        // stays in the audit trail only, so the contracted sum never counts a refused contract
+        await recordProcurementAndContract(
+          m,
+          project,
+          {
+            method: DOMAIN_METHOD[v.procurementMethod],
+            tenderNo: v.tenderNo?.trim() || null,
+            supplier: v.supplierName,
+            contractNo: v.contractNo,
+            amount: toMoney(v.contractAmount),
+            signedOn: v.contractSignedDate,
+            acceptanceDue: v.contractedAcceptanceDate,
+          },
+          now,
+        );
+        await setStage(m, project.id, 'implementation', now);
+      }
       return {
         procurementCompliant: compliant,
         procurementDefects: defects,

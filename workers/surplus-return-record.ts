@@ -1,7 +1,8 @@
 /** egov.surplus-return-record — R19.2: the surplus the department returned is booked in the ledger. */
 import { z } from 'zod';
 import { LedgerEntryEntity } from '../services/domain/entities';
-import { checkLedgerEntry, ledgerBalance } from '../services/domain/ledger';
+import { bookLedgerEntry, ledgerBalance } from '../services/domain/ledger';
+import { PROCESS_USER } from '../services/domain/plans';
 import type { WorkerDeps } from './deps';
 import { projectEffectWorker } from './recording';
 import { amount, dateLike, moneyToNumber, projectIdSchema, toMoney } from './support';
@@ -24,18 +25,17 @@ export function createSurplusReturnRecordWorker(deps: WorkerDeps) {
       const entries = await m.getRepository(LedgerEntryEntity).findBy({ projectId: project.id });
       const balance = ledgerBalance(project.approvedAmount, entries);
       const returned = toMoney(v.returnedAmount);
-      const problem = checkLedgerEntry(balance, 'surplus-return', returned);
+      // the ledger's rule (R19.2), booked in this job's transaction
+      const refused = await bookLedgerEntry(
+        m,
+        project.id,
+        'surplus-return',
+        { amount: returned, valueDate: v.surplusReturnedDate, note: `结余资金退回，凭证号 ${v.surplusVoucherNo}` },
+        PROCESS_USER,
+        now,
+      );
       // a wrong amount in the form is an incident for the operator, not a silent correction
-      if (problem) throw new Error(problem);
-      await m.getRepository(LedgerEntryEntity).insert({
-        projectId: project.id,
-        kind: 'surplus-return',
-        amount: returned,
-        valueDate: v.surplusReturnedDate,
-        note: `结余资金退回，凭证号 ${v.surplusVoucherNo}`,
-        recordedBy: 0,
-        recordedAt: now.toISOString(),
-      });
+      if (refused) throw new Error(refused.problem);
       return {
         surplusReturned: moneyToNumber(returned),
         surplusRemaining: Math.round((moneyToNumber(balance.available) - moneyToNumber(returned)) * 100) / 100,

@@ -8,13 +8,15 @@ import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import type { WorkerDeps } from './deps';
 import { projectEffectWorker } from './recording';
+import type { UnitKind } from '../services/domain/entities';
+import { designateUnits } from '../services/domain/process-records';
 import { projectIdSchema, setStage } from './support';
 
 export const UNIT_ROLES = {
-  supervisionUnit: { list: 'supervision', name: '监理单位' },
-  classifiedProtectionUnit: { list: 'classifiedProtection', name: '等保测评单位' },
-  thirdPartyTestingUnit: { list: 'thirdPartyTesting', name: '第三方评测单位' },
-} as const;
+  supervisionUnit: { list: 'supervision', name: '监理单位', kind: 'supervision' },
+  classifiedProtectionUnit: { list: 'classifiedProtection', name: '等保测评单位', kind: 'security-assessment' },
+  thirdPartyTestingUnit: { list: 'thirdPartyTesting', name: '第三方评测单位', kind: 'testing' },
+} as const satisfies Record<string, { list: string; name: string; kind: UnitKind }>;
 type UnitRole = keyof typeof UNIT_ROLES;
 
 const unit = z.string().trim().max(200).nullish();
@@ -67,6 +69,14 @@ export function createUnitsDesignateWorker(deps: WorkerDeps) {
         out[role] = list[last === undefined ? 0 : (list.indexOf(last) + 1) % list.length]!;
         by[role] = 'round-robin';
       }
+      // the designations in the domain (unit_designation; the year's service_unit by name)
+      await designateUnits(
+        m,
+        project.id,
+        year,
+        (Object.keys(UNIT_ROLES) as UnitRole[]).map((role) => ({ kind: UNIT_ROLES[role].kind, name: out[role]! })),
+        now,
+      );
       await setStage(m, project.id, 'units-designated', now);
       // `year` is stored with the outputs so next designations continue the rotation
       return { ...(out as Record<UnitRole, string>), unitsAssignedBy: by, year } as z.input<typeof unitsOutput>;

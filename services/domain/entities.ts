@@ -689,6 +689,7 @@ export const PROCUREMENT_METHODS = [
   'competitive-consultation',
   'inquiry',
   'single-source',
+  'framework-agreement',
 ] as const;
 export type ProcurementMethod = (typeof PROCUREMENT_METHODS)[number];
 
@@ -702,6 +703,8 @@ export interface Procurement {
   awardedOn: string | null;
   supplier: string | null;
   amount: Money | null;
+  /** 招标编号 (R14), from the process's procurement record */
+  tenderNo?: string | null;
   recordedBy: number;
   recordedAt: string;
 }
@@ -718,6 +721,7 @@ export const ProcurementEntity = new EntitySchema<Procurement>({
     awardedOn: str('awarded_on', 10, true),
     supplier: str('supplier', 200, true),
     amount: money('amount', true),
+    tenderNo: str('tender_no', 100, true),
     recordedBy: int('recorded_by'),
     recordedAt: ts('recorded_at'),
   },
@@ -732,6 +736,8 @@ export interface Contract {
   signedOn: string;
   /** contracted acceptance date (R22.3 delays are measured against it) */
   acceptanceDue: string;
+  /** 合同编号 */
+  contractNo?: string | null;
   recordedBy: number;
   recordedAt: string;
 }
@@ -747,6 +753,7 @@ export const ContractEntity = new EntitySchema<Contract>({
     amount: money('amount'),
     signedOn: str('signed_on', 10),
     acceptanceDue: str('acceptance_due', 10),
+    contractNo: str('contract_no', 100, true),
     recordedBy: int('recorded_by'),
     recordedAt: ts('recorded_at'),
   },
@@ -848,6 +855,8 @@ export interface PostEvaluation {
   recommendation: BudgetRecommendation;
   evaluatedOn: string;
   evaluatedBy: number;
+  /** R27: the department's next-year budget is cut */
+  r27BudgetCut?: boolean;
 }
 
 export const PostEvaluationEntity = new EntitySchema<PostEvaluation>({
@@ -862,6 +871,7 @@ export const PostEvaluationEntity = new EntitySchema<PostEvaluation>({
     recommendation: str('recommendation', 20) as never,
     evaluatedOn: str('evaluated_on', 10),
     evaluatedBy: int('evaluated_by'),
+    r27BudgetCut: bool('r27_budget_cut'),
   },
 });
 
@@ -927,6 +937,8 @@ export interface InvestmentPlanEntry {
   year: number;
   amount: Money;
   approvedOn: string;
+  /** 投资计划文号 (R21) */
+  planNo?: string | null;
   recordedBy: number;
   recordedAt: string;
 }
@@ -940,7 +952,49 @@ export const InvestmentPlanEntryEntity = new EntitySchema<InvestmentPlanEntry>({
     year: int('year'),
     amount: money('amount'),
     approvedOn: str('approved_on', 10),
+    planNo: str('plan_no', 100, true),
     recordedBy: int('recorded_by'),
+    recordedAt: ts('recorded_at'),
+  },
+});
+
+export const KEY_APPROVAL_DECISIONS = ['approve', 'reject'] as const;
+export type KeyApprovalDecision = (typeof KEY_APPROVAL_DECISIONS)[number];
+
+/**
+ * R5: 区发改委 approves a key project (重点项目) on its own (单独立项): the decision, who decided,
+ * when, and the approval document number. Written by the process (form `key-project-approval`).
+ */
+export interface KeyProjectApproval {
+  id: number;
+  projectId: number;
+  decision: KeyApprovalDecision;
+  documentNo: string | null;
+  approvedInvestment: Money | null;
+  reason: string | null;
+  /** the approving body (区发改委) */
+  approverOrgId: number;
+  /** the user who completed the approval task, when known */
+  approver: string | null;
+  decidedOn: string;
+  processInstanceKey: string | null;
+  recordedAt: string;
+}
+
+export const KeyProjectApprovalEntity = new EntitySchema<KeyProjectApproval>({
+  name: 'KeyProjectApproval',
+  tableName: 'key_project_approval',
+  columns: {
+    id,
+    projectId: int('project_id'),
+    decision: str('decision', 20) as never,
+    documentNo: str('document_no', 100, true),
+    approvedInvestment: money('approved_investment', true),
+    reason: text('reason'),
+    approverOrgId: int('approver_org_id'),
+    approver: str('approver', 60, true),
+    decidedOn: str('decided_on', 10),
+    processInstanceKey: str('process_instance_key', 40, true),
     recordedAt: ts('recorded_at'),
   },
 });
@@ -1015,4 +1069,5 @@ export const domainEntities = [
   AnnualPlanEntryEntity,
   InvestmentPlanEntryEntity,
   CatalogueEntryEntity,
+  KeyProjectApprovalEntity,
 ];

@@ -2,11 +2,11 @@
  * The budget ledger (R19.1, R19.2): the approved amount is the ceiling; payments never exceed it;
  * what is left when the project ends is returned (结余资金退回) and recorded as such.
  */
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { HttpError } from '../http/problem';
 import { ContractEntity, LedgerEntryEntity, ProjectEntity, type LedgerEntry, type LedgerKind } from './entities';
 import { fromCents, toCents, type Money } from './money';
-import { investmentPreconditionProblem, PlanService } from './plans';
+import { investmentFactsOf, investmentPreconditionProblem } from './plans';
 
 export interface LedgerBalance {
   approved: Money | null;
@@ -44,6 +44,44 @@ export function checkLedgerEntry(balance: LedgerBalance, kind: LedgerKind, amoun
   return null;
 }
 
+export interface LedgerRefusal {
+  problem: string;
+  rule: 'R19.2' | 'R21' | 'R8.1';
+}
+
+/**
+ * Books a payment or a surplus return inside the caller's transaction (the API's, or a job
+ * worker's `ctx.once`): R19.2 — never more than the approved amount — and, for a payment, R21 (in
+ * the investment plan) and R8.1 (in an approved annual plan). Returns why not, booking nothing.
+ */
+export async function bookLedgerEntry(
+  m: EntityManager,
+  projectId: number,
+  kind: LedgerKind,
+  input: { amount: Money; valueDate: string; note?: string | null },
+  userId: number,
+  now: Date,
+): Promise<LedgerRefusal | null> {
+  const project = await m.getRepository(ProjectEntity).findOneByOrFail({ id: projectId });
+  const entries = await m.getRepository(LedgerEntryEntity).findBy({ projectId });
+  const problem = checkLedgerEntry(ledgerBalance(project.approvedAmount, entries), kind, input.amount);
+  if (problem) return { problem, rule: 'R19.2' };
+  if (kind === 'payment') {
+    const gate = investmentPreconditionProblem(await investmentFactsOf(m, projectId));
+    if (gate) return { problem: gate, rule: gate.includes('R21') ? 'R21' : 'R8.1' };
+  }
+  await m.getRepository(LedgerEntryEntity).insert({
+    projectId,
+    kind,
+    amount: input.amount,
+    valueDate: input.valueDate,
+    note: input.note ?? null,
+    recordedBy: userId,
+    recordedAt: now.toISOString(),
+  });
+  return null;
+}
+
 export class LedgerService {
   constructor(
     private readonly ds: DataSource,
@@ -66,25 +104,8 @@ export class LedgerService {
     userId: number,
   ) {
     await this.ds.transaction('SERIALIZABLE', async (m) => {
-      const project = await m.getRepository(ProjectEntity).findOneByOrFail({ id: projectId });
-      const entries = await m.getRepository(LedgerEntryEntity).findBy({ projectId });
-      const problem = checkLedgerEntry(ledgerBalance(project.approvedAmount, entries), kind, input.amount);
-      if (problem) throw new HttpError(422, problem, { rule: 'R19.2' });
-      if (kind === 'payment') {
-        const gate = investmentPreconditionProblem(
-          await new PlanService(this.ds, this.now).investmentFacts(projectId, m),
-        );
-        if (gate) throw new HttpError(422, gate, { rule: gate.includes('R21') ? 'R21' : 'R8.1' });
-      }
-      await m.getRepository(LedgerEntryEntity).insert({
-        projectId,
-        kind,
-        amount: input.amount,
-        valueDate: input.valueDate,
-        note: input.note ?? null,
-        recordedBy: userId,
-        recordedAt: this.now().toISOString(),
-      });
+      const refused = await bookLedgerEntry(m, projectId, kind, input, userId, this.now());
+      if (refused) throw new HttpError(422, refused.problem, { rule: refused.rule });
     });
     return this.ledger(projectId);
   }

@@ -213,13 +213,182 @@ export class PlanService {
     return this.ds.getRepository(InvestmentPlanEntryEntity).find({ where: year ? { year } : {}, order: { id: 'ASC' } });
   }
 
-  /** The facts behind R8.1 / R21 for a project. */
-  async investmentFacts(projectId: number, m: EntityManager = this.ds.manager) {
-    const inInvestmentPlan = await m.getRepository(InvestmentPlanEntryEntity).existsBy({ projectId });
-    const rows = (await m.query(
-      "SELECT COUNT(*) AS n FROM annual_plan_entry e JOIN annual_plan p ON p.id = e.plan_id WHERE e.project_id = ? AND p.status = 'approved'",
-      [projectId],
-    )) as { n: number | string }[];
-    return { inInvestmentPlan, inApprovedAnnualPlan: Number(rows[0]?.n ?? 0) > 0 };
+  /** R21: the district government investment plan of a year as Excel (区发改委's list). */
+  async exportInvestmentXlsx(year: number): Promise<Buffer> {
+    const entries = await this.investmentPlan(year);
+    const projects = new Map(
+      (entries.length
+        ? await this.ds.getRepository(ProjectEntity).findBy({ id: In(entries.map((e) => e.projectId)) })
+        : []
+      ).map((p) => [p.id, p]),
+    );
+    const orgs = new Map((await this.ds.getRepository(OrganisationEntity).find()).map((o) => [o.id, o]));
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet(`${year}年度投资计划`);
+    ws.addRow([`叶集区 ${year} 年度区本级政府性投资计划（政务信息化项目，R21）`]);
+    ws.addRow([
+      '序号',
+      '项目编号',
+      '项目名称',
+      '建设单位',
+      '总投资（万元）',
+      '计划安排投资（万元）',
+      '投资计划文号',
+      '下达日期',
+    ]);
+    ws.getRow(2).font = { bold: true };
+    entries.forEach((e, i) => {
+      const p = projects.get(e.projectId);
+      ws.addRow([
+        i + 1,
+        p?.code ?? '',
+        p?.name ?? '',
+        p ? (orgs.get(p.orgId)?.name ?? '') : '',
+        p ? Number(p.totalInvestment) : null,
+        Number(e.amount),
+        e.planNo ?? '',
+        e.approvedOn,
+      ]);
+    });
+    ws.addRow(['合计', '', '', '', '', Number(addMoney('0', ...entries.map((e) => e.amount))), '', '']);
+    ws.columns.forEach((c, i) => (c.width = [6, 16, 36, 22, 16, 20, 26, 12][i]));
+    return Buffer.from(await wb.xlsx.writeBuffer());
   }
+
+  /**
+   * The facts behind R8.1 / R21 for a project. An urgent entry (R8.2) counts as approved: it is
+   * only written after the district government approved the ad-hoc addition itself.
+   */
+  investmentFacts(projectId: number, m: EntityManager = this.ds.manager) {
+    return investmentFactsOf(m, projectId);
+  }
+}
+
+/** The facts behind R8.1 / R21 for a project, read through `m` (see `PlanService.investmentFacts`). */
+export async function investmentFactsOf(m: EntityManager, projectId: number) {
+  const inInvestmentPlan = await m.getRepository(InvestmentPlanEntryEntity).existsBy({ projectId });
+  const rows = (await m.query(
+    "SELECT COUNT(*) AS n FROM annual_plan_entry e JOIN annual_plan p ON p.id = e.plan_id WHERE e.project_id = ? AND (p.status = 'approved' OR e.urgent = 1)",
+    [projectId],
+  )) as { n: number | string }[];
+  return { inInvestmentPlan, inApprovedAnnualPlan: Number(rows[0]?.n ?? 0) > 0 };
+}
+
+// ---------------------------------------------------------------- the process side (annual-planning, R8.2, R21)
+
+/** Who records through the process: 0 (the acting user is on the user task that preceded the job). */
+export const PROCESS_USER = 0;
+
+/** The year's plan, created as a draft when the process is the first to need it. */
+export async function ensureAnnualPlan(m: EntityManager, year: number, now: Date): Promise<AnnualPlan> {
+  const repo = m.getRepository(AnnualPlanEntity);
+  const existing = await repo.findOneBy({ year });
+  if (existing) return existing;
+  await repo.insert({
+    year,
+    status: 'draft',
+    compiledBy: PROCESS_USER,
+    compiledAt: now.toISOString(),
+    approvedBy: null,
+    approvedAt: null,
+  });
+  return repo.findOneByOrFail({ year });
+}
+
+export interface ProcessPlanItem {
+  projectId: number;
+  amount: Money;
+}
+
+/**
+ * R8.1 through the annual-planning process: the plan's entries become exactly `items` (added,
+ * amounts updated, the rest removed — urgent R8.2 entries stay), each checked by the same
+ * `planEntryProblem` as the API; `approve` marks the plan approved by the district government
+ * (Task_GovernmentApproval precedes Task_PlanPublish). A project that cannot be planned is an
+ * error for the operator, not a silent omission.
+ */
+export async function syncAnnualPlan(
+  m: EntityManager,
+  year: number,
+  items: readonly ProcessPlanItem[],
+  opts: { approve: boolean; now: Date },
+): Promise<AnnualPlan> {
+  const plan = await ensureAnnualPlan(m, year, opts.now);
+  const entries = m.getRepository(AnnualPlanEntryEntity);
+  const current = await entries.findBy({ planId: plan.id });
+  const projects = new Map(
+    (items.length ? await m.getRepository(ProjectEntity).findBy({ id: In(items.map((i) => i.projectId)) }) : []).map(
+      (p) => [p.id, p],
+    ),
+  );
+  const wanted = new Set<number>();
+  for (const item of items) {
+    const project = projects.get(item.projectId);
+    if (!project) throw new Error(`项目不存在：${item.projectId}`);
+    const problem = planEntryProblem(project, item.amount);
+    if (problem) throw new Error(`${project.code} ${problem}`);
+    wanted.add(project.id);
+    const entry = current.find((e) => e.projectId === project.id);
+    if (entry) {
+      if (compareMoney(entry.amount, item.amount) !== 0)
+        await entries.update({ id: entry.id }, { amount: item.amount });
+    } else {
+      await entries.insert({
+        planId: plan.id,
+        projectId: project.id,
+        amount: item.amount,
+        urgent: false,
+        addedBy: PROCESS_USER,
+        addedAt: opts.now.toISOString(),
+      });
+    }
+  }
+  for (const e of current) if (!wanted.has(e.projectId) && !e.urgent) await entries.delete({ id: e.id });
+  if (opts.approve && plan.status !== 'approved') {
+    await m
+      .getRepository(AnnualPlanEntity)
+      .update({ id: plan.id }, { status: 'approved', approvedBy: PROCESS_USER, approvedAt: opts.now.toISOString() });
+  }
+  return m.getRepository(AnnualPlanEntity).findOneByOrFail({ id: plan.id });
+}
+
+/** R8.2: the district government approved an urgent project; it joins the year's plan as urgent. */
+export async function addUrgentPlanEntry(
+  m: EntityManager,
+  year: number,
+  project: Project,
+  amount: Money,
+  now: Date,
+): Promise<void> {
+  const problem = planEntryProblem(project, amount);
+  if (problem) throw new Error(`${project.code} ${problem.replace('（R8.1）', '（R8.2）')}`);
+  const plan = await ensureAnnualPlan(m, year, now);
+  const entries = m.getRepository(AnnualPlanEntryEntity);
+  const entry = await entries.findOneBy({ planId: plan.id, projectId: project.id });
+  if (entry) await entries.update({ id: entry.id }, { amount, urgent: true });
+  else
+    await entries.insert({
+      planId: plan.id,
+      projectId: project.id,
+      amount,
+      urgent: true,
+      addedBy: PROCESS_USER,
+      addedAt: now.toISOString(),
+    });
+}
+
+/**
+ * R21 through the process (egov.investment-plan-register): the DRC's plan entry of a year with its
+ * 文号; registering the same year again corrects amount and number (the DRC re-issued it).
+ */
+export async function upsertInvestmentEntry(
+  m: EntityManager,
+  projectId: number,
+  input: { year: number; amount: Money; approvedOn: string; planNo: string | null },
+  now: Date,
+): Promise<void> {
+  const repo = m.getRepository(InvestmentPlanEntryEntity);
+  const entry = await repo.findOneBy({ projectId, year: input.year });
+  if (entry) await repo.update({ id: entry.id }, { amount: input.amount, planNo: input.planNo });
+  else await repo.insert({ projectId, ...input, recordedBy: PROCESS_USER, recordedAt: now.toISOString() });
 }

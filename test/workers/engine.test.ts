@@ -12,7 +12,7 @@ import { createWorkers } from '../../workers';
 import { startWorkers, type RunningWorkers } from '../../workers/runner';
 import { NOW, eventually, startTestEngine, type TestEngine } from '../support/engine';
 import { runJob } from '../../workers/framework';
-import { addProject, job, openWorkerTestEnv, type WorkerTestEnv } from './helpers';
+import { addProject, inPlans, job, openWorkerTestEnv, type WorkerTestEnv } from './helpers';
 
 /*
  * The SDK's default backpressure profile (BALANCED) gates the client at 16 requests in flight,
@@ -86,6 +86,9 @@ describe('workers on the embedded engine (startWorkers over the SDK)', () => {
   it('should map the R19.3 date, wait for the published message, pay, and take the BPMN error on overpayment', async () => {
     const paid = await addProject(env, { approvedAmount: '100.00', stage: 'payment' });
     const refused = await addProject(env, { approvedAmount: '100.00', stage: 'payment' });
+    // R21 and R8.1: the ledger books a payment only for a project in both plans
+    await inPlans(env, paid);
+    await inPlans(env, refused);
     const piPaid = await start('worker-flow', application(String(paid.id), { requestedAmount: 60 }));
     const piRefused = await start('worker-flow', application(String(refused.id), { requestedAmount: 100.01 }));
     await eventually(

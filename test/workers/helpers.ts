@@ -8,7 +8,10 @@ import { WorkingDayCalendar, type HolidayOverride } from '../../services/calenda
 import { openDatabase } from '../../services/db/data-source';
 import { entities, migrations } from '../../services/db/schema';
 import {
+  AnnualPlanEntity,
+  AnnualPlanEntryEntity,
   ApplicationVersionEntity,
+  InvestmentPlanEntryEntity,
   AttachmentEntity,
   OrganisationEntity,
   ProjectEntity,
@@ -269,8 +272,60 @@ export async function snapshot(ds: DataSource): Promise<Record<string, unknown>>
     'mail_outbox',
     'audit_log',
     'worker_effect',
+    // the domain rows the workers write (issue 4)
+    'annual_plan',
+    'annual_plan_entry',
+    'investment_plan_entry',
+    'key_project_approval',
+    'procurement',
+    'contract',
+    'service_unit',
+    'unit_designation',
+    'compliance_check',
+    'acceptance',
+    'self_evaluation',
+    'progress_report',
+    'change_request',
+    'delay_request',
+    'post_evaluation',
   ];
   const out: Record<string, unknown> = {};
   for (const t of tables) out[t] = await ds.query(`SELECT * FROM ${t} ORDER BY 1`);
   return JSON.parse(JSON.stringify(out)) as Record<string, unknown>;
+}
+
+/**
+ * Puts a project where a payment may be booked (R21, R8.1): in the DRC's investment plan and in
+ * the year's approved annual plan — what egov.investment-plan-register and annual-planning's
+ * egov.plan-publish write.
+ */
+export async function inPlans(env: WorkerTestEnv, project: Project, year = project.planYear): Promise<void> {
+  const amount = project.approvedAmount ?? project.totalInvestment;
+  await env.ds.getRepository(InvestmentPlanEntryEntity).insert({
+    projectId: project.id,
+    year,
+    amount,
+    approvedOn: '2026-11-01',
+    recordedBy: 0,
+    recordedAt: '2026-11-01T00:00:00.000Z',
+  });
+  const plans = env.ds.getRepository(AnnualPlanEntity);
+  if (!(await plans.existsBy({ year })))
+    await plans.insert({
+      year,
+      status: 'approved',
+      compiledBy: 0,
+      compiledAt: '2026-11-01T00:00:00.000Z',
+      approvedBy: 0,
+      approvedAt: '2026-11-02T00:00:00.000Z',
+    });
+  const plan = await plans.findOneByOrFail({ year });
+  await env.ds.getRepository(AnnualPlanEntryEntity).insert({
+    planId: plan.id,
+    projectId: project.id,
+    amount,
+    urgent: plan.status !== 'approved',
+    addedBy: 0,
+    addedAt: '2026-11-02T00:00:00.000Z',
+  });
 }

@@ -49,7 +49,16 @@ import { createSurplusReturnRecordWorker } from '../../workers/surplus-return-re
 import { createUnitsDesignateWorker } from '../../workers/units-designate';
 import { createWorkerConfig } from '../../workers/deps';
 import type { WorkerDefinition } from '../../workers/framework';
-import { addProject, addUser, completed, openWorkerTestEnv, run, snapshot, type WorkerTestEnv } from './helpers';
+import {
+  addProject,
+  addUser,
+  completed,
+  inPlans,
+  openWorkerTestEnv,
+  run,
+  snapshot,
+  type WorkerTestEnv,
+} from './helpers';
 
 let env: WorkerTestEnv;
 
@@ -581,6 +590,7 @@ describe('planning, construction and money', () => {
   describe('egov.payment against the ledger (R19.2)', () => {
     it('should book payments up to the approved investment and report the surplus', async () => {
       const p = await addProject(env, { stage: 'payment', approvedAmount: '100.00' });
+      await inPlans(env, p);
       const pay = (amount: number) =>
         run(env, w(createPaymentWorker), {
           projectId: pid(p),
@@ -605,6 +615,7 @@ describe('planning, construction and money', () => {
 
     it('should pay the amount finance approved when it is less than requested', async () => {
       const p = await addProject(env, { stage: 'payment', approvedAmount: '80.00' });
+      await inPlans(env, p);
       const out = await completed(env, w(createPaymentWorker), {
         projectId: pid(p),
         requestedAmount: 80,
@@ -622,6 +633,7 @@ describe('planning, construction and money', () => {
 
   it('egov.surplus-return-record: books the return, never more than the surplus (R19.2)', async () => {
     const p = await addProject(env, { stage: 'payment', approvedAmount: '100.00' });
+    await inPlans(env, p);
     await completed(env, w(createPaymentWorker), { projectId: pid(p), requestedAmount: 90 });
     const out = await completed(env, w(createSurplusReturnRecordWorker), {
       projectId: pid(p),
@@ -907,6 +919,7 @@ describe('idempotency: the same job delivered twice changes nothing the second t
 
   it.each(cases)('%s', async (_name, create, variables) => {
     const p = await addProject(env, { stage: 'implementation', approvedAmount: '100.00' });
+    await inPlans(env, p);
     const def = create(env.deps) as WorkerDefinition;
     const vars = variables(pid(p));
     const at = { elementInstanceKey: `77${p.id}`, processInstanceKey: `88${p.id}` };

@@ -6,6 +6,7 @@ import { Lifecycle1764100003000 } from './1764100003000-Lifecycle';
 import { Delivery1764100004000 } from './1764100004000-Delivery';
 import { Plans1764100005000 } from './1764100005000-Plans';
 import { StageHistory1764100006000 } from './1764100006000-StageHistory';
+import { ProcessRecords1764100007000 } from './1764100007000-ProcessRecords';
 
 export const domainMigrations = [
   Identity1764100000000,
@@ -15,4 +16,5 @@ export const domainMigrations = [
   Delivery1764100004000,
   Plans1764100005000,
   StageHistory1764100006000,
+  ProcessRecords1764100007000,
 ];

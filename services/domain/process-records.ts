@@ -1,0 +1,422 @@
+/**
+ * The domain rows the process writes (issue 4): each function runs inside the job worker's
+ * `ctx.once` transaction (the EntityManager it is given), so a redelivered job changes nothing,
+ * and it keeps the rules of the domain services next to it (procurement, contracts and units:
+ * delivery.ts; acceptance, reports, change and delay requests: lifecycle.ts; plans: plans.ts).
+ * Rows written by the process carry user 0 (`PROCESS_USER`): the acting person is on the user
+ * task that preceded the job, and in the audit trail.
+ */
+import type { EntityManager } from 'typeorm';
+import { chinaDate, isIsoDate } from '../calendar';
+import {
+  AcceptanceEntity,
+  ChangeRequestEntity,
+  ComplianceCheckEntity,
+  ContractEntity,
+  DelayRequestEntity,
+  KeyProjectApprovalEntity,
+  OrganisationEntity,
+  PostEvaluationEntity,
+  ProcurementEntity,
+  ProgressReportEntity,
+  SelfEvaluationEntity,
+  ServiceUnitEntity,
+  UnitDesignationEntity,
+  type Acceptance,
+  type AcceptanceStage,
+  type BudgetRecommendation,
+  type ChangeCase,
+  type CheckKind,
+  type KeyApprovalDecision,
+  type PostEvaluation,
+  type ProcurementMethod,
+  type Project,
+  type UnitKind,
+} from './entities';
+import { gradeOf } from './delivery';
+import type { AcceptanceItems } from './lifecycle';
+import type { Money } from './money';
+import { PROCESS_USER } from './plans';
+
+/** A form date or date-time as the day in China, or null when absent or not a date. */
+export function dayOf(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const s = value.trim();
+  if (isIsoDate(s)) return s;
+  if (/^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s))) return chinaDate(new Date(s));
+  return null;
+}
+
+// ---------------------------------------------------------------- R14 procurement and contract
+
+export async function recordProcurementAndContract(
+  m: EntityManager,
+  project: Project,
+  input: {
+    method: ProcurementMethod;
+    tenderNo: string | null;
+    supplier: string;
+    contractNo: string;
+    amount: Money;
+    signedOn: string;
+    acceptanceDue: string;
+  },
+  now: Date,
+): Promise<{ procurementId: number; contractId: number }> {
+  // the form records the award and the signed contract together: the award day is the signing day
+  const res = await m.getRepository(ProcurementEntity).insert({
+    projectId: project.id,
+    method: input.method,
+    justification: null,
+    announcedOn: input.signedOn,
+    awardedOn: input.signedOn,
+    supplier: input.supplier,
+    amount: input.amount,
+    tenderNo: input.tenderNo,
+    recordedBy: PROCESS_USER,
+    recordedAt: now.toISOString(),
+  });
+  const procurementId = Number(res.identifiers[0]!.id);
+  const contract = await m.getRepository(ContractEntity).insert({
+    projectId: project.id,
+    procurementId,
+    supplier: input.supplier,
+    amount: input.amount,
+    signedOn: input.signedOn,
+    acceptanceDue: input.acceptanceDue,
+    contractNo: input.contractNo,
+    recordedBy: PROCESS_USER,
+    recordedAt: now.toISOString(),
+  });
+  return { procurementId, contractId: Number(contract.identifiers[0]!.id) };
+}
+
+// ---------------------------------------------------------------- R18 designated units
+
+/**
+ * R18: designates the year's unit of each kind by name; a unit the data bureau named that is not
+ * yet among the year's units is added to them (the data bureau procured it). Designating a kind
+ * again replaces the earlier designation, as `DeliveryService.designate` does.
+ */
+export async function designateUnits(
+  m: EntityManager,
+  projectId: number,
+  year: number,
+  units: readonly { kind: UnitKind; name: string }[],
+  now: Date,
+): Promise<void> {
+  const unitRepo = m.getRepository(ServiceUnitEntity);
+  const designations = m.getRepository(UnitDesignationEntity);
+  for (const { kind, name } of units) {
+    let unit = await unitRepo.findOneBy({ year, kind, name });
+    if (!unit) {
+      await unitRepo.insert({ year, kind, name, contact: null });
+      unit = await unitRepo.findOneByOrFail({ year, kind, name });
+    }
+    const values = { unitId: unit.id, designatedBy: PROCESS_USER, designatedAt: now.toISOString() };
+    const existing = await designations.findOneBy({ projectId, kind });
+    if (existing) await designations.update({ id: existing.id }, values);
+    else await designations.insert({ projectId, kind, ...values });
+  }
+}
+
+// ---------------------------------------------------------------- R12 / R13 checks
+
+const CHECK_ORG: Record<CheckKind, string> = {
+  'security-inspection': 'cyberspace-office',
+  'crypto-review': 'crypto-bureau',
+};
+
+/**
+ * R12 network-security inspection / R13 cryptography review as the inspecting body recorded it in
+ * its form. The same result (pass/fail and findings) as the latest recorded check of that kind is
+ * not written twice, so a worker that sees the variables again does not duplicate it.
+ */
+export async function recordComplianceCheck(
+  m: EntityManager,
+  projectId: number,
+  kind: CheckKind,
+  input: { passed: boolean; findings: string | null; checkedOn: string },
+  now: Date,
+): Promise<boolean> {
+  const repo = m.getRepository(ComplianceCheckEntity);
+  const latest = (await repo.find({ where: { projectId, kind }, order: { id: 'DESC' }, take: 1 }))[0];
+  if (latest && latest.passed === input.passed && (latest.findings ?? null) === input.findings) return false;
+  const org = await m.getRepository(OrganisationEntity).findOneBy({ code: CHECK_ORG[kind] });
+  if (!org) throw new Error(`审查单位不存在：${CHECK_ORG[kind]}`);
+  await repo.insert({
+    projectId,
+    kind,
+    passed: input.passed,
+    findings: input.findings,
+    checkedOn: input.checkedOn,
+    orgId: org.id,
+    recordedBy: PROCESS_USER,
+    recordedAt: now.toISOString(),
+  });
+  return true;
+}
+
+// ---------------------------------------------------------------- R22 acceptance
+
+async function upsertAcceptance(
+  m: EntityManager,
+  projectId: number,
+  stage: AcceptanceStage,
+  values: Partial<Omit<Acceptance, 'id' | 'projectId' | 'stage' | 'recordedBy' | 'recordedAt'>>,
+  now: Date,
+): Promise<void> {
+  const repo = m.getRepository(AcceptanceEntity);
+  const existing = await repo.findOneBy({ projectId, stage });
+  const row = { ...values, recordedBy: PROCESS_USER, recordedAt: now.toISOString() };
+  if (existing) await repo.update({ id: existing.id }, row);
+  else
+    await repo.insert({
+      projectId,
+      stage,
+      appliedOn: chinaDate(now),
+      dueOn: null,
+      late: false,
+      acceptedOn: null,
+      result: null,
+      opinion: null,
+      items: null,
+      ...row,
+    });
+}
+
+/** R22.1: the department's own preliminary acceptance (form `preliminary-acceptance`). */
+export async function recordPreliminaryAcceptance(
+  m: EntityManager,
+  projectId: number,
+  input: { passed: boolean; acceptedOn: string; opinion: string | null },
+  now: Date,
+): Promise<void> {
+  await upsertAcceptance(
+    m,
+    projectId,
+    'preliminary',
+    {
+      acceptedOn: input.passed ? input.acceptedOn : null,
+      result: input.passed ? 'passed' : 'failed',
+      opinion: input.opinion,
+    },
+    now,
+  );
+}
+
+/** R22.2: the final-acceptance application with its four documents, and its deadline. */
+export async function recordFinalApplication(
+  m: EntityManager,
+  projectId: number,
+  input: { appliedOn: string; dueOn: string | null },
+  now: Date,
+): Promise<void> {
+  const existing = await m.getRepository(AcceptanceEntity).findOneBy({ projectId, stage: 'final' });
+  if (existing?.result === 'passed') return;
+  await upsertAcceptance(
+    m,
+    projectId,
+    'final',
+    {
+      appliedOn: input.appliedOn,
+      dueOn: input.dueOn,
+      late: !!input.dueOn && input.appliedOn > input.dueOn,
+      acceptedOn: null,
+      result: null,
+      opinion: null,
+      items: null,
+    },
+    now,
+  );
+}
+
+/** R22.2, R14: the panel's opinion and the acceptance items; the project goes live. */
+export async function recordFinalAcceptance(
+  m: EntityManager,
+  projectId: number,
+  input: { passed: boolean; acceptedOn: string; opinion: string | null; items: AcceptanceItems },
+  now: Date,
+): Promise<void> {
+  await upsertAcceptance(
+    m,
+    projectId,
+    'final',
+    {
+      acceptedOn: input.passed ? input.acceptedOn : null,
+      result: input.passed ? 'passed' : 'failed',
+      opinion: input.opinion,
+      items: JSON.stringify(input.items),
+    },
+    now,
+  );
+}
+
+// ---------------------------------------------------------------- R23, R15
+
+/** R23: the self-evaluation report; one per project (a second filing replaces the first). */
+export async function recordSelfEvaluation(
+  m: EntityManager,
+  projectId: number,
+  input: { effect: string; problems: string; submittedOn: string; dueOn: string },
+): Promise<void> {
+  const repo = m.getRepository(SelfEvaluationEntity);
+  const values = { ...input, late: input.submittedOn > input.dueOn, submittedBy: PROCESS_USER };
+  const existing = await repo.findOneBy({ projectId });
+  if (existing) await repo.update({ id: existing.id }, values);
+  else await repo.insert({ projectId, ...values });
+}
+
+/** R15: the 附件2 report of a quarter (`YYYY-Qn`); reporting a quarter again replaces it. */
+export async function recordProgressReport(
+  m: EntityManager,
+  projectId: number,
+  input: { quarter: string; data: Record<string, unknown>; submittedOn: string; dueOn: string },
+): Promise<void> {
+  const repo = m.getRepository(ProgressReportEntity);
+  const values = {
+    data: JSON.stringify(input.data),
+    submittedOn: input.submittedOn,
+    dueOn: input.dueOn,
+    late: input.submittedOn > input.dueOn,
+    submittedBy: PROCESS_USER,
+  };
+  const existing = await repo.findOneBy({ projectId, quarter: input.quarter });
+  if (existing) await repo.update({ id: existing.id }, values);
+  else await repo.insert({ projectId, quarter: input.quarter, ...values });
+}
+
+// ---------------------------------------------------------------- R20 change, R22.3 delay
+
+/**
+ * R20: the change the district government approved. A change request the department filed
+ * through the API and that is still pending is the one decided; otherwise the approved change is
+ * recorded as a new request.
+ */
+export async function fileApprovedChange(
+  m: EntityManager,
+  projectId: number,
+  input: { changeCase: ChangeCase; description: string; newAmount: Money; note: string | null },
+  now: Date,
+): Promise<number> {
+  const repo = m.getRepository(ChangeRequestEntity);
+  const decided = { status: 'approved' as const, decidedBy: PROCESS_USER, decidedAt: now.toISOString() };
+  const pending = await repo.findOneBy({ projectId, status: 'submitted' });
+  if (pending) {
+    await repo.update({ id: pending.id }, { ...decided, decisionNote: input.note });
+    return pending.id;
+  }
+  const res = await repo.insert({
+    projectId,
+    changeCase: input.changeCase,
+    description: input.description,
+    newAmount: input.newAmount,
+    decisionNote: input.note,
+    requestedBy: PROCESS_USER,
+    requestedAt: now.toISOString(),
+    ...decided,
+  });
+  return Number(res.identifiers[0]!.id);
+}
+
+/**
+ * R22.3: the approved delay of the contracted acceptance date — the request is decided (or
+ * recorded) and the project's latest contract gets the new date.
+ */
+export async function approveDelay(
+  m: EntityManager,
+  projectId: number,
+  input: { requestedDate: string; contractedDate: string | null; reason: string },
+  now: Date,
+): Promise<void> {
+  const contracts = m.getRepository(ContractEntity);
+  const contract = (await contracts.find({ where: { projectId }, order: { id: 'DESC' }, take: 1 }))[0];
+  const contractedDate = contract?.acceptanceDue ?? input.contractedDate ?? input.requestedDate;
+  const repo = m.getRepository(DelayRequestEntity);
+  const decided = { status: 'approved' as const, decidedBy: PROCESS_USER, decidedAt: now.toISOString() };
+  const pending = await repo.findOneBy({ projectId, status: 'submitted' });
+  if (pending) await repo.update({ id: pending.id }, { ...decided, requestedDate: input.requestedDate });
+  else
+    await repo.insert({
+      projectId,
+      contractedDate,
+      requestedDate: input.requestedDate,
+      reason: input.reason,
+      decisionNote: null,
+      requestedBy: PROCESS_USER,
+      requestedAt: now.toISOString(),
+      ...decided,
+    });
+  if (contract) await contracts.update({ id: contract.id }, { acceptanceDue: input.requestedDate });
+}
+
+// ---------------------------------------------------------------- R29 post-evaluation
+
+/** The post-evaluation form's grade and recommendation in the domain's terms. */
+export const PROCESS_GRADES: Record<string, PostEvaluation['grade']> = {
+  excellent: 'excellent',
+  good: 'good',
+  fair: 'pass',
+  poor: 'fail',
+};
+export const PROCESS_RECOMMENDATIONS: Record<string, BudgetRecommendation> = {
+  normal: 'keep',
+  reduce: 'reduce',
+  none: 'stop',
+};
+
+/** R29 (R27): the data bureau's post-evaluation; one per project (recording again replaces it). */
+export async function recordPostEvaluation(
+  m: EntityManager,
+  projectId: number,
+  input: {
+    score: number;
+    grade: PostEvaluation['grade'] | null;
+    conclusion: string;
+    recommendation: BudgetRecommendation;
+    r27BudgetCut: boolean;
+    evaluatedOn: string;
+  },
+): Promise<void> {
+  const repo = m.getRepository(PostEvaluationEntity);
+  const values = {
+    score: Math.round(input.score),
+    grade: input.grade ?? gradeOf(input.score),
+    conclusion: input.conclusion,
+    recommendation: input.recommendation,
+    r27BudgetCut: input.r27BudgetCut,
+    evaluatedOn: input.evaluatedOn,
+    evaluatedBy: PROCESS_USER,
+  };
+  const existing = await repo.findOneBy({ projectId });
+  if (existing) await repo.update({ id: existing.id }, values);
+  else await repo.insert({ projectId, ...values });
+}
+
+// ---------------------------------------------------------------- R5 key-project approval
+
+/** R5: 区发改委's separate approval (单独立项) of a key project, as its form recorded it. */
+export async function recordKeyProjectApproval(
+  m: EntityManager,
+  projectId: number,
+  input: {
+    decision: KeyApprovalDecision;
+    documentNo: string | null;
+    approvedInvestment: Money | null;
+    reason: string | null;
+    approver: string | null;
+    decidedOn: string;
+    processInstanceKey: string | null;
+  },
+  now: Date,
+): Promise<void> {
+  const drc = await m.getRepository(OrganisationEntity).findOneBy({ code: 'drc' });
+  if (!drc) throw new Error('区发改委（drc）不在机构表中');
+  await m
+    .getRepository(KeyProjectApprovalEntity)
+    .insert({ projectId, ...input, approverOrgId: drc.id, recordedAt: now.toISOString() });
+}
+
+export function keyProjectApprovals(m: EntityManager, projectId: number) {
+  return m.getRepository(KeyProjectApprovalEntity).find({ where: { projectId }, order: { id: 'ASC' } });
+}
