@@ -67,10 +67,15 @@ export function startNotifications(deps: {
   dataSource: DataSource;
   engine: EngineClient;
   logger: Logger;
+  /**
+   * The calendar to use (and refresh from config/holidays before each reminder pass); pass the one
+   * the workers and the API use and a year's file added while running reaches them all.
+   */
+  calendar?: WorkingDayCalendar;
 }): Notifications {
   const { config, dataSource, engine } = deps;
   const logger = deps.logger.child({ component: 'notify' });
-  const calendar = createCalendar({ overrideFile: config.HOLIDAY_OVERRIDE_FILE, logger });
+  const calendar = deps.calendar ?? createCalendar({ overrideFile: config.HOLIDAY_OVERRIDE_FILE, logger });
   const directory = new SqlRecipientDirectory(dataSource);
 
   const transport = createSmtpTransport(config);

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { loadConfig } from '../../config';
 import { openDatabase } from '../../services/db/data-source';
 import { createEngineClient } from '../../services/engine-client';
+import { WorkingDayCalendar } from '../../services/calendar';
 import { startNotifications } from '../../services/notify';
 import { Identity1764100000000 } from '../../services/domain/migrations/1764100000000-Identity';
 import { Projects1764100001000 } from '../../services/domain/migrations/1764100001000-Projects';
@@ -40,7 +41,7 @@ describe('startNotifications (what bootstrap starts)', () => {
     await db?.drop();
   });
 
-  function start(env: Record<string, string>) {
+  function start(env: Record<string, string>, calendar?: WorkingDayCalendar) {
     const config = loadConfig({
       DATABASE_URL: db.url,
       ENGINE: 'zeebe',
@@ -51,7 +52,7 @@ describe('startNotifications (what bootstrap starts)', () => {
     const lines: Record<string, unknown>[] = [];
     const logger = pino({ level: 'info' }, { write: (s: string) => lines.push(JSON.parse(s)) });
     const engine = createEngineClient({ restAddress: config.CAMUNDA_REST_ADDRESS! });
-    return { n: startNotifications({ config, dataSource: ds, engine, logger }), lines };
+    return { n: startNotifications({ config, dataSource: ds, engine, logger, calendar }), lines };
   }
 
   it('should report the calendar’s years and keep mail in the outbox without SMTP_HOST', async () => {
@@ -86,8 +87,14 @@ describe('startNotifications (what bootstrap starts)', () => {
   });
 
   it('should send the outbox through the configured SMTP server', async () => {
-    const { n } = start({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), MAIL_DISPATCH_INTERVAL_MS: '100' });
+    // the calendar the workers and the API use can be shared: the runner's refresh then reaches them
+    const shared = new WorkingDayCalendar();
+    const { n } = start(
+      { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), MAIL_DISPATCH_INTERVAL_MS: '100' },
+      shared,
+    );
     try {
+      expect(n.calendar).toBe(shared);
       expect(n.dispatcher).toBeDefined();
       for (let i = 0; i < 300 && smtp.received.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
       expect(smtp.received.map((r) => r.envelopeTo)).toEqual([['wang@jyj.yeji.gov.cn']]);
