@@ -8,11 +8,13 @@
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { addDays } from '../services/calendar';
+import { chinaDate } from '../services/calendar/dates';
 import {
   ApplicationVersionEntity,
   AttachmentEntity,
   ProjectEntity,
   ProjectParticipantEntity,
+  ProjectStageHistoryEntity,
   type AttachmentKind,
   type Project,
 } from '../services/domain/entities';
@@ -149,6 +151,14 @@ export function r6Schedule(
   return { planYear: year, moved: late, deadline, awaitReviewWindow };
 }
 
+/** The day (China time) the project was first submitted, from its stage history; null if unknown. */
+async function submissionDate(m: EntityManager, projectId: number): Promise<string | null> {
+  const visit = await m
+    .getRepository(ProjectStageHistoryEntity)
+    .findOne({ where: { projectId, stage: 'submitted' }, order: { enteredAt: 'ASC' } });
+  return visit ? chinaDate(new Date(visit.enteredAt)) : null;
+}
+
 export function createMaterialsCheckWorker(deps: WorkerDeps) {
   const check = async (
     m: EntityManager,
@@ -178,7 +188,8 @@ export function createMaterialsCheckWorker(deps: WorkerDeps) {
     const first = (
       await earlierEffects<{ submittedOn?: string; appliedFor?: number }>(m, job.type, job.processInstanceKey)
     )[0];
-    const submittedOn = first?.output.submittedOn ?? today;
+    // the application's submission (stage history) when there is one: the instance may start later
+    const submittedOn = first?.output.submittedOn ?? (await submissionDate(m, project.id)) ?? today;
     // and the year applied for: a late application moves once, not again on each re-check
     const appliedFor = first?.output.appliedFor ?? v.planYear;
     const schedule = r6Schedule(deps, appliedFor, v.urgentAdHoc, submittedOn, today);

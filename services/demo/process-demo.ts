@@ -27,6 +27,7 @@ import {
   type ProjectStage,
 } from '../domain/entities';
 import { candidateGroupsOf } from '../domain/organisations';
+import { moveStage } from '../domain/stage-history';
 import type { Logger } from '../logger';
 import { startProjectProcess } from '../processes/project-start';
 import type { TaskActor } from '../tasks/task-service';
@@ -117,16 +118,6 @@ export const PLACEMENTS: Readonly<Record<string, Placement>> = {
     hold: (t) => t.elementId === 'Task_PostEvaluation',
     story: '2025 年 5 月投入运行，绩效自评价已逾期（R23 六个月）',
   },
-  智慧工地监管平台: {
-    waitAt: [],
-    endedAt: 'EndEvent_Completed',
-    stage: 'closed',
-    values: {
-      Task_PreliminaryAcceptance: { preliminaryAcceptanceDate: '2024-10-20' },
-      Task_FinalAcceptanceReview: { goLiveDate: '2024-11-15' },
-    },
-    story: '验收、支付、自评价、后评价完成，项目归档',
-  },
 };
 
 /** Who acts for a candidate group (the demo users of seed.ts). */
@@ -190,10 +181,17 @@ async function actorOf(ctx: Context, username: string): Promise<TaskActor> {
 }
 
 /** The demo user who takes a task: its assignee, else the user of its first known candidate group. */
-function userFor(ctx: Context, t: OpenTask): string | null {
+async function userFor(ctx: Context, t: OpenTask): Promise<string | null> {
   if (t.assignee) return t.assignee;
   for (const g of t.candidateGroups) {
-    if (g === `dept:${ctx.org.code}`) return `${ctx.org.code.toLowerCase()}.staff`;
+    if (g === `dept:${ctx.org.code}`) {
+      // the department's first staff member (jyj.staff, nyj.clerk …)
+      const users = await ctx.services.dataSource
+        .getRepository(UserEntity)
+        .find({ where: { orgId: ctx.project.orgId, disabled: false }, order: { id: 'ASC' } });
+      const staff = users.find((u) => u.roles.includes('staff'));
+      if (staff) return staff.username;
+    }
     if (GROUP_USER[g]) return GROUP_USER[g];
   }
   return null;
@@ -430,20 +428,22 @@ async function answer(
 async function step(ctx: Context, key: string): Promise<boolean> {
   const engine = ctx.services.engine!;
   const tasksService = ctx.services.tasks!;
-  const instance = await engine.getProcessInstance({ processInstanceKey: key } as never, consistency);
+  const pl = ctx.placement;
+  if (pl.endedAt) {
+    const instance = (await engine.getProcessInstance({ processInstanceKey: key } as never, consistency)) as {
+      state?: string;
+    };
+    if (instance.state === 'COMPLETED') return true;
+  }
   const active = (await engine.searchElementInstances(
     { filter: { processInstanceKey: key, state: 'ACTIVE' }, page: { limit: 100 } } as never,
     consistency,
   )) as { items: { elementId: string }[] };
   const activeIds = new Set(active.items.map((e) => e.elementId));
-  const pl = ctx.placement;
-  if (pl.endedAt) {
-    if ((instance as { state?: string }).state === 'COMPLETED') return true;
-  } else if (pl.waitAt.every((id) => activeIds.has(id))) {
-    // placed when nothing but the held tasks is left to do at the places
-    const open = await openTasks(ctx, key);
-    if (open.every((t) => !shouldComplete(ctx, t))) return true;
-  }
+  const open = await openTasks(ctx, key);
+  // placed when the places hold tokens and nothing but held tasks is left to do there
+  if (!pl.endedAt && pl.waitAt.every((id) => activeIds.has(id)) && open.every((t) => !shouldComplete(ctx, t)))
+    return true;
   if (activeIds.has('Gateway_PlanDecision') && !pl.waitAt.includes('Gateway_PlanDecision')) {
     // the annual planning process publishes this when the year's plan is issued (R8.1)
     const year = Number(chinaToday(ctx.services.now()).slice(0, 4));
@@ -457,9 +457,9 @@ async function step(ctx: Context, key: string): Promise<boolean> {
     ctx.log?.debug({ project: ctx.project.code, planYear: year }, 'demo: annual-plan-included published');
     return false;
   }
-  for (const t of await openTasks(ctx, key)) {
+  for (const t of open) {
     if (!shouldComplete(ctx, t)) continue;
-    const username = userFor(ctx, t);
+    const username = await userFor(ctx, t);
     if (!username) continue;
     const actor = await actorOf(ctx, username);
     if (!t.assignee) await tasksService.claim(actor, t.key);
@@ -511,7 +511,7 @@ async function place(ctx: Context, key: string, deadline: number, signal?: Abort
       // a task completed by a worker's follow-up or a read before the write: try again shortly
       lastError = err;
     }
-    await sleep(150, signal);
+    await sleep(300, signal);
   }
   ctx.log?.warn({ project: ctx.project.code, err: lastError }, 'demo project not placed in time');
   return false;
@@ -525,7 +525,8 @@ async function reconcileStage(ctx: Context): Promise<void> {
   const repo = ctx.services.dataSource.getRepository(ProjectEntity);
   const now = await repo.findOneByOrFail({ id: ctx.project.id });
   if (now.stage !== ctx.placement.stage) {
-    await repo.update({ id: now.id }, { stage: ctx.placement.stage, updatedAt: ctx.services.now().toISOString() });
+    const to = ctx.placement.stage;
+    await ctx.services.dataSource.transaction((m) => moveStage(m, now.id, to, ctx.services.now()));
     ctx.log?.info(
       { project: now.code, from: now.stage, to: ctx.placement.stage },
       'demo: stage of the position set (no worker writes it yet)',
@@ -562,7 +563,8 @@ export async function runProcessDemo(
       opts.logger?.warn({ project: p.code, err }, 'demo instance not started');
     }
   }
-  const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
+  // a safety net: on a busy 2-core machine with MariaDB the placing can take minutes
+  const deadline = Date.now() + (opts.timeoutMs ?? 600_000);
   const total = toPlace.length;
   await Promise.all(
     toPlace.map(async ({ ctx, key }) => {

@@ -8,7 +8,7 @@
 import { Document, HeadingLevel, Packer, Paragraph } from 'docx';
 import type { ApiServices } from '../api/services';
 import { ProjectEntity, UserEntity, type AttachmentKind, type ProjectStage } from '../domain/entities';
-import { MATERIAL_NAMES } from '../domain/project-service';
+import { MATERIAL_NAMES, ProjectService } from '../domain/project-service';
 import type { ApplicationForm } from '../domain/application-form';
 import type { Role } from '../domain/organisations';
 import { toCents } from '../domain/money';
@@ -45,15 +45,14 @@ export const DEMO_USERS: readonly DemoUser[] = [
   { username: 'wjw.staff', displayName: '何医生（卫健委经办）', orgCode: 'WJW', roles: ['staff'] },
   { username: 'shjd.staff', displayName: '马主任（史河街道）', orgCode: 'SHJD', roles: ['staff'] },
   // the applying departments of the other sample projects: their tasks need someone to act
-  { username: 'gaj.staff', displayName: '周警官（公安分局经办）', orgCode: 'GAJ', roles: ['staff'] },
-  { username: 'rsj.staff', displayName: '吴科长（人社局经办）', orgCode: 'RSJ', roles: ['staff'] },
-  { username: 'mzj.staff', displayName: '朱科长（民政局经办）', orgCode: 'MZJ', roles: ['staff'] },
-  { username: 'nyj.staff', displayName: '钱站长（农业农村水利局经办）', orgCode: 'NYJ', roles: ['staff'] },
-  { username: 'yjj.staff', displayName: '冯科长（应急管理局经办）', orgCode: 'YJJ', roles: ['staff'] },
-  { username: 'zwfw.staff', displayName: '孔主任（政务服务中心经办）', orgCode: 'ZWFW', roles: ['staff'] },
-  { username: 'sjj.staff', displayName: '曹科长（市场监管局经办）', orgCode: 'SJJ', roles: ['staff'] },
-  { username: 'sgx.staff', displayName: '宋乡长（孙岗乡）', orgCode: 'SGX', roles: ['staff'] },
-  { username: 'zjj.staff', displayName: '邵科长（住建局经办）', orgCode: 'ZJJ', roles: ['staff'] },
+  { username: 'gaj.clerk', displayName: '周警官（公安分局经办）', orgCode: 'GAJ', roles: ['staff'] },
+  { username: 'rsj.clerk', displayName: '吴科长（人社局经办）', orgCode: 'RSJ', roles: ['staff'] },
+  { username: 'mzj.clerk', displayName: '朱科长（民政局经办）', orgCode: 'MZJ', roles: ['staff'] },
+  { username: 'nyj.clerk', displayName: '钱站长（农业农村水利局经办）', orgCode: 'NYJ', roles: ['staff'] },
+  { username: 'yjj.clerk', displayName: '冯科长（应急管理局经办）', orgCode: 'YJJ', roles: ['staff'] },
+  { username: 'zwfw.clerk', displayName: '孔主任（政务服务中心经办）', orgCode: 'ZWFW', roles: ['staff'] },
+  { username: 'sjj.clerk', displayName: '曹科长（市场监管局经办）', orgCode: 'SJJ', roles: ['staff'] },
+  { username: 'sgx.clerk', displayName: '宋乡长（孙岗乡）', orgCode: 'SGX', roles: ['staff'] },
   { username: 'expert1', displayName: '张教授（专家）', orgCode: 'experts', roles: ['expert'] },
   { username: 'expert2', displayName: '林高工（专家）', orgCode: 'experts', roles: ['expert'] },
   { username: 'expert3', displayName: '高研究员（专家）', orgCode: 'experts', roles: ['expert'] },
@@ -68,6 +67,8 @@ interface DemoProject {
   > &
     Partial<ApplicationForm>;
   paid?: string;
+  /** built: the security and cryptography assessment reports are on file (R12, R13) */
+  built?: boolean;
 }
 
 const contact = (name: string, phone: string, email: string) => ({
@@ -137,7 +138,7 @@ export const DEMO_PROJECTS: readonly DemoProject[] = [
       constructionPeriod: { start: '2027-02', end: '2027-11' },
       investment: inv('320.00'),
       ...contact('何医生', '0564-6663301', 'wjw@yeji.gov.cn'),
-      planYear: 2026,
+      planYear: 2027,
       sharingAnalysis: sharing,
     },
   },
@@ -152,7 +153,7 @@ export const DEMO_PROJECTS: readonly DemoProject[] = [
       constructionPeriod: { start: '2027-01', end: '2027-12' },
       investment: inv('580.00'),
       ...contact('周警官', '0564-6664401', 'gaj@yeji.gov.cn'),
-      planYear: 2026,
+      planYear: 2027,
       keyProject: true,
       sharingAnalysis: sharing,
     },
@@ -168,13 +169,14 @@ export const DEMO_PROJECTS: readonly DemoProject[] = [
       constructionPeriod: { start: '2026-10', end: '2027-06' },
       investment: inv('150.00'),
       ...contact('吴科长', '0564-6665501', 'rsj@yeji.gov.cn'),
-      planYear: 2026,
+      planYear: 2027,
       sharingAnalysis: sharing,
     },
   },
   {
+    built: true,
     org: 'MZJ',
-    stage: 'security-inspection',
+    stage: 'annual-plan',
     form: {
       projectName: '叶集区智慧养老服务平台',
       category: 'application-system',
@@ -219,6 +221,7 @@ export const DEMO_PROJECTS: readonly DemoProject[] = [
     paid: '63.00',
   },
   {
+    built: true,
     org: 'YJJ',
     stage: 'final-acceptance',
     form: {
@@ -236,6 +239,7 @@ export const DEMO_PROJECTS: readonly DemoProject[] = [
     paid: '276.00',
   },
   {
+    built: true,
     org: 'ZWFW',
     stage: 'payment',
     form: {
@@ -252,8 +256,9 @@ export const DEMO_PROJECTS: readonly DemoProject[] = [
     paid: '351.00',
   },
   {
+    built: true,
     org: 'SJJ',
-    stage: 'self-evaluation',
+    stage: 'post-evaluation',
     form: {
       projectName: '市场主体智慧监管系统',
       category: 'application-system',
@@ -267,22 +272,6 @@ export const DEMO_PROJECTS: readonly DemoProject[] = [
     },
     paid: '168.50',
   },
-  {
-    org: 'ZJJ',
-    stage: 'closed',
-    form: {
-      projectName: '智慧工地监管平台',
-      category: 'application-system',
-      kind: 'new',
-      summary: '建设在建工地扬尘、塔吊与实名制用工在线监管，依据住建部智慧工地建设指导意见。',
-      constructionPeriod: { start: '2024-03', end: '2024-10' },
-      investment: inv('96.00'),
-      ...contact('邵科长', '0564-6660202', 'zjj@yeji.gov.cn'),
-      planYear: 2024,
-      sharingAnalysis: sharing,
-    },
-    paid: '90.00',
-  },
 ];
 
 /** Application materials (R6) of every submitted project; the security documents once it is built. */
@@ -293,14 +282,6 @@ const R6_KINDS: readonly AttachmentKind[] = [
   'feasibility-report',
 ];
 const BUILT_KINDS: readonly AttachmentKind[] = ['security-assessment', 'crypto-assessment'];
-const BUILT_FROM: readonly ProjectStage[] = [
-  'security-inspection',
-  'final-acceptance',
-  'payment',
-  'self-evaluation',
-  'post-evaluation',
-  'closed',
-];
 
 /** A short but real DOCX (detected by content, stored with its SM3 digest like any upload). */
 async function materialDocx(projectName: string, kind: AttachmentKind, org: string, summary: string): Promise<Buffer> {
@@ -370,17 +351,22 @@ export async function seedDemoData(services: ApiServices): Promise<{ users: numb
       ...d.form,
     };
     const { project } = await services.projects.create(org, creator.id, form);
-    await projectRepo.update({ id: project.id }, { stage: d.stage });
-    if (APPROVED_FROM.includes(d.stage)) await services.ledger.setApproved(project.id, project.investment.total);
-    created.push({ id: project.id, demo: d, total: project.investment.total });
     if (d.stage !== 'draft') {
-      const kinds = BUILT_FROM.includes(d.stage) ? [...R6_KINDS, ...BUILT_KINDS] : R6_KINDS;
+      const kinds = d.built ? [...R6_KINDS, ...BUILT_KINDS] : R6_KINDS;
       for (const kind of kinds) {
         const buffer = await materialDocx(form.projectName, kind, org.name, form.summary);
         const originalname = `${form.projectName}-${MATERIAL_NAMES[kind]}.docx`;
         await services.attachments.store(project.id, kind, { originalname, buffer }, creator.id);
       }
+      // submitted in time (R6: before October of the year before the plan year), through the
+      // domain's own submit: applicability (R2.2), deadline and materials are checked as for any
+      // application, and the stage history records the day
+      const submittedOn = new Date(`${form.planYear - 1}-09-15T02:00:00Z`);
+      await new ProjectService(services.dataSource, () => submittedOn).submit(project.id);
     }
+    await projectRepo.update({ id: project.id }, { stage: d.stage });
+    if (APPROVED_FROM.includes(d.stage)) await services.ledger.setApproved(project.id, project.investment.total);
+    created.push({ id: project.id, demo: d, total: project.investment.total });
   }
   // R21 investment plan and R8.1 annual plans (approved) for the projects that are past them
   const years = new Set<number>();
