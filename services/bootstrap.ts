@@ -72,11 +72,14 @@ export async function bootstrap(config: Config, logger: Logger): Promise<System>
     validation: config.CAMUNDA_SDK_VALIDATION,
     backpressure: 'LEGACY',
   });
+  // one working-day calendar for the workers and the reminder runner: the runner re-reads
+  // config/holidays before each pass, so a year's file added while running reaches both
+  const calendar = createCalendar({ overrideFile: config.HOLIDAY_OVERRIDE_FILE, logger });
   const workers = startWorkers({
     client: workerClient,
     definitions: createWorkers({
       dataSource,
-      calendar: createCalendar({ overrideFile: config.HOLIDAY_OVERRIDE_FILE }),
+      calendar,
       clock: services.now,
       config: createWorkerConfig(),
       mail: { baseUrl: config.PUBLIC_BASE_URL, domain: mailDomain(config.MAIL_FROM) },
@@ -87,7 +90,7 @@ export async function bootstrap(config: Config, logger: Logger): Promise<System>
   });
   logger.info({ workers: workers.types.length }, 'job workers started');
 
-  const notifications = startNotifications({ config, dataSource, engine, logger });
+  const notifications = startNotifications({ config, dataSource, engine, logger, calendar });
 
   const app = createApp({
     config,
