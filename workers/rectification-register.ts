@@ -4,7 +4,8 @@
  * department's next-year budget.
  */
 import { z } from 'zod';
-import { OrganisationEntity, RectificationOrderEntity } from '../services/domain/entities';
+import { OrganisationEntity } from '../services/domain/entities';
+import { issueRectificationOrder } from '../services/domain/rectification';
 import type { WorkerDeps } from './deps';
 import { projectEffectWorker } from './recording';
 import { dateLike, projectIdSchema } from './support';
@@ -51,21 +52,21 @@ export function createRectificationRegisterWorker(deps: WorkerDeps) {
       const deadline = v.rectificationDeadline
         ? deps.calendar.deadlineOn(v.rectificationDeadline)
         : deps.calendar.addWorkingDays(today, v.rectificationDays!);
-      const res = await m.getRepository(RectificationOrderEntity).insert({
-        projectId: project.id,
-        issuedByOrgId: issuer.id,
-        issue: v.orderRule === 'R27' ? `【R27】${v.rectificationIssues}` : v.rectificationIssues,
-        deadline,
-        status: 'open',
-        response: null,
-        respondedAt: null,
-        closedAt: null,
-        // 0 = ordered through the process; the ordering user is in the audit log of the API call
-        issuedBy: 0,
-        issuedAt: now.toISOString(),
-      });
+      // the domain's R26 rule (deadline after today), in this job's transaction; user 0 = ordered
+      // through the process, the ordering user is in the audit log of the API call
+      const id = await issueRectificationOrder(
+        m,
+        {
+          projectId: project.id,
+          issuerOrgId: issuer.id,
+          userId: 0,
+          issue: v.orderRule === 'R27' ? `【R27】${v.rectificationIssues}` : v.rectificationIssues,
+          deadline,
+        },
+        now,
+      );
       return {
-        rectificationId: String(res.identifiers[0]!.id),
+        rectificationId: String(id),
         rectificationDeadline: deadline,
         budgetCutNextYear: v.orderRule === 'R27',
       };

@@ -11,6 +11,7 @@ import { progressReportSchema } from '../domain/lifecycle';
 import { applicationFormDocx, progressReportDocx } from '../domain/printable';
 import { HttpError } from '../http/problem';
 import { exportProjects } from './export';
+import { keyProjectApprovalView } from '../domain/process-records';
 import { buildOpenApi } from './openapi';
 import { attachmentView } from '../domain/attachments';
 import { sessionCookie, SESSION_COOKIE } from './session-cookie';
@@ -1067,6 +1068,40 @@ export const routes: AnyRoute[] = [
     scope: 'bureau-wide',
     query: s.optionalYearQuery,
     handler: async ({ query, services }) => services.plans.investmentPlan(query.year),
+  }),
+  route({
+    id: 'investmentPlan.export',
+    method: 'get',
+    path: '/investment-plan/:year/export.xlsx',
+    summary: '导出区本级政府性投资计划（Excel，R21）',
+    tag: 'plans',
+    access: DATA_BUREAU_READERS,
+    scope: 'bureau-wide',
+    produces: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    handler: async ({ params, services, res }) => {
+      const year = s.yearParam.parse(params.year);
+      const buf = await services.plans.exportInvestmentXlsx(year);
+      res
+        .status(200)
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .setHeader(
+          'Content-Disposition',
+          `attachment; filename="investment-plan-${year}.xlsx"; filename*=UTF-8''${encodeURIComponent(`${year}年度政府性投资计划.xlsx`)}`,
+        )
+        .send(buf);
+      return undefined;
+    },
+  }),
+  route({
+    id: 'keyProjectApproval.list',
+    method: 'get',
+    path: '/projects/:id/key-project-approval',
+    summary: '重点项目单独立项审批记录（区发改委，R5）',
+    tag: 'plans',
+    access: PROJECT_READERS,
+    scope: 'own-department',
+    resource: 'project',
+    handler: async ({ resource, services }) => keyProjectApprovalView(services.dataSource.manager, resource!.id),
   }),
   route({
     id: 'investmentPlan.register',

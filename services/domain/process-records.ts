@@ -420,3 +420,21 @@ export async function recordKeyProjectApproval(
 export function keyProjectApprovals(m: EntityManager, projectId: number) {
   return m.getRepository(KeyProjectApprovalEntity).find({ where: { projectId }, order: { id: 'ASC' } });
 }
+
+/** R5 approvals of a project with the approving body's name (GET /projects/:id/key-project-approval). */
+export async function keyProjectApprovalView(m: EntityManager, projectId: number) {
+  const rows = await keyProjectApprovals(m, projectId);
+  const orgs = new Map((await m.getRepository(OrganisationEntity).find()).map((o) => [o.id, o]));
+  return rows.map((r) => ({
+    id: r.id,
+    decision: r.decision,
+    decisionName: r.decision === 'approve' ? '批准' : '不予批准',
+    documentNo: r.documentNo,
+    approvedInvestment: r.approvedInvestment,
+    reason: r.reason,
+    approver: { code: orgs.get(r.approverOrgId)?.code ?? '', name: orgs.get(r.approverOrgId)?.name ?? '' },
+    approverUser: r.approver,
+    decidedOn: r.decidedOn,
+    recordedAt: r.recordedAt,
+  }));
+}

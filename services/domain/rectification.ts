@@ -3,13 +3,44 @@
  * department responds; the issuer closes it or sends it back. Overdue means today is after the
  * deadline (the deadline day itself still counts, 届满 includes the day) and it is not closed.
  */
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { chinaDate } from '../calendar';
 import { HttpError, notFound } from '../http/problem';
 import { OrganisationEntity, RectificationOrderEntity, type RectificationOrder } from './entities';
 
 export function isRectificationOverdue(order: Pick<RectificationOrder, 'status' | 'deadline'>, today: string): boolean {
   return order.status !== 'closed' && today > order.deadline;
+}
+
+export class RectificationDeadlineError extends HttpError {
+  constructor() {
+    super(400, '整改期限须晚于今天（R26）');
+  }
+}
+
+/**
+ * R26: an open order with a deadline after today, inside the caller's transaction (the API's, or
+ * egov.rectification-register's `ctx.once`). Returns the order's id.
+ */
+export async function issueRectificationOrder(
+  m: EntityManager,
+  input: { projectId: number; issuerOrgId: number; userId: number; issue: string; deadline: string },
+  now: Date,
+): Promise<number> {
+  if (input.deadline <= chinaDate(now)) throw new RectificationDeadlineError();
+  const res = await m.getRepository(RectificationOrderEntity).insert({
+    projectId: input.projectId,
+    issuedByOrgId: input.issuerOrgId,
+    issue: input.issue,
+    deadline: input.deadline,
+    status: 'open',
+    response: null,
+    respondedAt: null,
+    closedAt: null,
+    issuedBy: input.userId,
+    issuedAt: now.toISOString(),
+  });
+  return Number(res.identifiers[0]!.id);
 }
 
 export class RectificationService {
@@ -29,20 +60,10 @@ export class RectificationService {
   }
 
   async issue(projectId: number, issuerOrgId: number, userId: number, input: { issue: string; deadline: string }) {
-    if (input.deadline <= this.today()) throw new HttpError(400, '整改期限须晚于今天（R26）');
-    const res = await this.ds.getRepository(RectificationOrderEntity).insert({
-      projectId,
-      issuedByOrgId: issuerOrgId,
-      issue: input.issue,
-      deadline: input.deadline,
-      status: 'open',
-      response: null,
-      respondedAt: null,
-      closedAt: null,
-      issuedBy: userId,
-      issuedAt: this.now().toISOString(),
-    });
-    return this.view(Number(res.identifiers[0]!.id));
+    const id = await this.ds.transaction((m) =>
+      issueRectificationOrder(m, { projectId, issuerOrgId, userId, ...input }, this.now()),
+    );
+    return this.view(id);
   }
 
   async respond(id: number, response: string) {

@@ -157,6 +157,8 @@ const EXPECTED: Record<string, P[] | 'public'> = {
   'annualPlans.approve': ['government'],
   'investmentPlan.list': BUREAU_READERS,
   'investmentPlan.register': ['drc'],
+  'investmentPlan.export': BUREAU_READERS,
+  'keyProjectApproval.list': READERS,
   'catalogue.list': READERS,
   'catalogue.create': DEPT,
   'catalogue.update': DEPT,
