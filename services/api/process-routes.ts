@@ -99,13 +99,15 @@ function projectOf(ref: ProjectRef | undefined): TaskProject | null {
   return { id, code, name, orgCode, orgName, stage, stageName };
 }
 
-async function enrich(e: Engine, tasks: TaskView[], visibility: Visibility): Promise<ApiTask[]> {
+async function enrich(e: Engine, tasks: TaskView[], visibility: Visibility, username?: string): Promise<ApiTask[]> {
   const refs = await e.join.byInstances(tasks.map((t) => t.processInstanceKey));
   const out: ApiTask[] = [];
   for (const t of tasks) {
     const ref = refs.get(t.processInstanceKey);
-    // tasks without a project (e.g. the annual plan) are bureau work; a department sees only its own
-    if (!visibility.all && ref && !ProjectJoin.visible(ref, visibility)) continue;
+    // tasks without a project (e.g. the annual plan) are bureau work; a department sees only its own;
+    // a task the process assigned to the caller by name (R7: an expert's scoring) is always theirs
+    const assigned = username !== undefined && t.assignee === username;
+    if (!visibility.all && ref && !assigned && !ProjectJoin.visible(ref, visibility)) continue;
     let canReturn = false;
     if (t.processDefinitionKey) {
       canReturn = (await rulesOf(e, t.processDefinitionKey).catch(() => new Map())).has(t.elementId);
@@ -118,7 +120,7 @@ async function enrich(e: Engine, tasks: TaskView[], visibility: Visibility): Pro
 /** One task the caller may see, with its project; 404 otherwise. */
 async function visibleTask(e: Engine, principal: Principal, visibility: Visibility, key: string): Promise<ApiTask> {
   const t = await e.tasks.get(principal, ps.engineKey.parse(key));
-  const [v] = await enrich(e, [t], visibility);
+  const [v] = await enrich(e, [t], visibility, principal.username);
   if (!v) throw notFound('任务不存在');
   return v;
 }
@@ -438,7 +440,7 @@ export const processRoutes: AnyRoute[] = [
         order: query.order,
         limit: 1000,
       });
-      let items = await enrich(e, raw, visibility);
+      let items = await enrich(e, raw, visibility, principal.username);
       if (query.stage) items = items.filter((t) => t.project?.stage === query.stage);
       if (query.orgCode) items = items.filter((t) => t.project?.orgCode === query.orgCode);
       if (query.q) {
