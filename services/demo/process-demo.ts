@@ -7,9 +7,12 @@
  *   candidate group (so the forms are validated server-side, like the tasklist's submissions);
  * - messages the annual planning would send (`annual-plan-included`) are published when the
  *   instance waits for them.
- * Nothing touches the engine clock: the dates entered in the forms (acceptance in 2025, reports
- * filed up to a past quarter) put the statutory due dates in the past, so the overdue items are
- * the ones the regulation's periods produce.
+ * Nothing touches the engine clock: the dates entered in the forms (go-live in May 2025) put the
+ * R23 self-evaluation due date in the past, so the overdue task is one the regulation's period
+ * produces. The open incident is genuine too: the quarterly reporting (R15) of the project in
+ * implementation computes its next window in a year the working-day calendar does not hold yet.
+ * The placing is not on the start-up path: `/readyz` answers meanwhile; the log counts
+ * `demo: N of M projects placed`.
  *
  * Idempotent: a project that has an instance is not started again, a task is completed only while
  * its instance has not reached its place, messages carry a message id. Runs in the background.

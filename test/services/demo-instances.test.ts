@@ -147,7 +147,7 @@ describe('demo data placed on the diagram by npm start', () => {
     });
   });
 
-  it('should show an overdue task in the department’s tasklist (R23 self-evaluation six months after go-live)', async () => {
+  it('should show an overdue task in the department’s tasklist (R23 self-evaluation) and an overdue project on the dashboard (R15)', async () => {
     const services = createDomainServices(system.dataSource, config, { engine: system.engine });
     const user = await system.dataSource.getRepository(UserEntity).findOneByOrFail({ username: 'sjj.clerk' });
     const org = await system.dataSource.getRepository(OrganisationEntity).findOneByOrFail({ id: user.orgId });
@@ -161,6 +161,9 @@ describe('demo data placed on the diagram by npm start', () => {
     expect(overdue.map((t) => t.elementId)).toContain('Task_SelfEvaluation');
     const task = overdue.find((t) => t.elementId === 'Task_SelfEvaluation')!;
     expect(Date.parse(task.dueDate!)).toBeLessThan(Date.now());
+    // the manager's dashboard lists the project in implementation whose R15 reports are overdue
+    const dashboard = await services.dashboard.overview({}, { all: true });
+    expect(dashboard.attention.map((a) => a.project.name)).toContain('农村饮水安全信息化监管系统');
   });
 
   it('should show an open incident with a message an operator can act on', async () => {
