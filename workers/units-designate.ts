@@ -33,14 +33,17 @@ export const unitsOutput = z.object({
   unitsAssignedBy: z.record(z.string(), z.enum(['data-bureau', 'round-robin'])),
 });
 
-/** Units designated earlier this year, oldest first (from the stored outputs of this worker). */
-async function designatedThisYear(m: EntityManager, year: number): Promise<Record<UnitRole, string>[]> {
+/**
+ * The names of the year's units of a kind in the order they were designated, latest first — from
+ * the domain (unit_designation), so designations through the API count for the rotation too.
+ */
+async function designatedThisYear(m: EntityManager, year: number, kind: UnitKind): Promise<string[]> {
   const rows = (await m.query(
-    "SELECT output FROM worker_effect WHERE job_type = 'egov.units-designate' ORDER BY created_at, effect_key",
-  )) as { output: string }[];
-  return rows
-    .map((r) => JSON.parse(r.output) as Record<UnitRole, string> & { year?: number })
-    .filter((o) => o.year === year);
+    'SELECT su.name AS name FROM unit_designation ud JOIN service_unit su ON su.id = ud.unit_id ' +
+      'WHERE su.year = ? AND ud.kind = ? ORDER BY ud.designated_at DESC, ud.id DESC',
+    [year, kind],
+  )) as { name: string }[];
+  return rows.map((r) => r.name);
 }
 
 export function createUnitsDesignateWorker(deps: WorkerDeps) {
@@ -53,7 +56,6 @@ export function createUnitsDesignateWorker(deps: WorkerDeps) {
     async apply({ m, project, v, today, now }) {
       const year = Number(today.slice(0, 4));
       const contracted = deps.config.contractedUnits[String(year)];
-      const earlier = await designatedThisYear(m, year);
       const out: Record<string, string> = {};
       const by: Record<string, 'data-bureau' | 'round-robin'> = {};
       for (const role of Object.keys(UNIT_ROLES) as UnitRole[]) {
@@ -65,7 +67,8 @@ export function createUnitsDesignateWorker(deps: WorkerDeps) {
         }
         const list = contracted?.[UNIT_ROLES[role].list] ?? [];
         if (list.length === 0) throw new Error(`${year} 年度未配置中标的${UNIT_ROLES[role].name}，且表单未指定（R18）`);
-        const last = [...earlier].reverse().find((e) => list.includes(e[role]))?.[role];
+        const earlier = await designatedThisYear(m, year, UNIT_ROLES[role].kind);
+        const last = earlier.find((name) => list.includes(name));
         out[role] = list[last === undefined ? 0 : (list.indexOf(last) + 1) % list.length]!;
         by[role] = 'round-robin';
       }
@@ -78,8 +81,7 @@ export function createUnitsDesignateWorker(deps: WorkerDeps) {
         now,
       );
       await setStage(m, project.id, 'units-designated', now);
-      // `year` is stored with the outputs so next designations continue the rotation
-      return { ...(out as Record<UnitRole, string>), unitsAssignedBy: by, year } as z.input<typeof unitsOutput>;
+      return { ...(out as Record<UnitRole, string>), unitsAssignedBy: by };
     },
   });
 }
