@@ -78,7 +78,8 @@ export const expertSheet = (score = 82, recommendation: 'pass' | 'fail' = 'pass'
  */
 export async function throughMaterials(run: LifeRun, name: string, over: Vars = {}): Promise<void> {
   await run.complete('Task_ReviseApplication', run.deptGroup, revisedApplication(run, name, over));
-  await run.reached('Task_DuplicateCheck');
+  // the first pass went through the duplicate check too: wait for the gateway only the complete pass reaches
+  await run.reached('Gateway_AwaitReviewWindow');
 }
 
 /**

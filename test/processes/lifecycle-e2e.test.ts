@@ -229,6 +229,34 @@ describe('project-lifecycle end to end: key project to archive', () => {
       { kind: 'payment', amount: 110 },
       { kind: 'surplus-return', amount: 10 },
     ]);
+    // the domain records the workers wrote along the way (R5, R8.1, R14, R18, R12/R13, R22, R23, R29)
+    expect(await run.table('key_project_approval', ['decision', 'document_no', 'approved_investment'])).toEqual([
+      { decision: 'approve', document_no: '叶发改〔2026〕88号', approved_investment: 120 },
+    ]);
+    expect(await run.table('annual_plan_entry', ['amount', 'urgent'])).toEqual([{ amount: 120, urgent: 0 }]);
+    expect(await run.table('procurement', ['supplier', 'amount', 'tender_no'])).toEqual([
+      { supplier: '安徽政通信息技术有限公司', amount: 110, tender_no: 'YJZC-2027-018' },
+    ]);
+    expect(await run.table('contract', ['contract_no', 'amount', 'acceptance_due'])).toEqual([
+      { contract_no: 'HT-2027-018', amount: 110, acceptance_due: '2027-08-31' },
+    ]);
+    expect((await run.table('unit_designation', ['kind'])).map((r) => r.kind).sort()).toEqual([
+      'security-assessment',
+      'supervision',
+      'testing',
+    ]);
+    expect(await run.table('compliance_check', ['kind', 'passed'])).toEqual([
+      { kind: 'security-inspection', passed: 1 },
+      { kind: 'crypto-review', passed: 1 },
+    ]);
+    expect(await run.table('acceptance', ['stage', 'result', 'due_on', 'late'])).toEqual([
+      { stage: 'preliminary', result: 'passed', due_on: null, late: 0 },
+      { stage: 'final', result: 'passed', due_on: '2027-08-25', late: 0 },
+    ]);
+    expect(await run.table('self_evaluation', ['due_on', 'late'])).toEqual([{ due_on: '2028-02-21', late: 0 }]);
+    expect(await run.table('post_evaluation', ['grade', 'evaluated_on'])).toEqual([
+      { grade: 'good', evaluated_on: '2028-08-21' },
+    ]);
   }, 180_000);
 });
 
@@ -319,6 +347,10 @@ describe('project-lifecycle end to end: plan branches', () => {
     expect(trail.filter((e) => e.startsWith('Event_JointReviewOpened'))).toEqual([]);
     expect(await run.vars()).toMatchObject({ planIncluded: true, awaitReviewWindow: false });
     expect(await run.project()).toMatchObject({ stage: 'annual-plan' });
+    expect(await run.table('annual_plan_entry', ['amount', 'urgent'])).toEqual([{ amount: 120, urgent: 1 }]);
+    expect(await run.table('investment_plan_entry', ['year', 'amount', 'plan_no'])).toEqual([
+      { year: 2027, amount: 120, plan_no: '叶发改投〔2026〕12号' },
+    ]);
   }, 120_000);
 
   it('R10 a cross-department project with two participants joins both sub-projects before acceptance', async () => {
@@ -432,6 +464,12 @@ describe('project-lifecycle end to end: during construction', () => {
     expect(trail).toContain('Task_AcceptanceDateUpdate:COMPLETED');
     expect(await run.vars()).toMatchObject({ changeEligible: true, contractedAcceptanceDate: '2028-03-31' });
     // construction was never interrupted
+    expect(await run.table('change_request', ['status', 'new_amount'])).toEqual([
+      { status: 'approved', new_amount: 120 },
+    ]);
+    expect(await run.table('delay_request', ['requested_date', 'status'])).toEqual([
+      { requested_date: '2028-03-31', status: 'approved' },
+    ]);
     await run.open('Task_ProjectStart');
     expect(await run.state()).toBe('ACTIVE');
   }, 180_000);
@@ -449,10 +487,10 @@ describe('project-lifecycle end to end: during construction', () => {
       orderRule: 'R26',
     });
     const [rectify] = await run.open('Task_Rectify');
-    // ten working days from 1 February 2027 on the calendar
-    expect(rectify!.dueDate).toBeTruthy();
     const due = String((await run.vars()).rectificationDueDate ?? rectify!.dueDate);
-    expect(await run.table('rectification_order', ['status'])).toEqual([{ status: expect.any(String) }]);
+    // ten working days from 1 February 2027 (labelled 2027 fixture: no Spring Festival in it)
+    expect(Date.parse(rectify!.dueDate!)).toBe(Date.parse('2027-02-15T23:59:59+08:00'));
+    expect(await run.table('rectification_order', ['deadline'])).toEqual([{ deadline: '2027-02-15' }]);
     await w.at(new Date(Date.parse(due) + 1000).toISOString());
     await run.reached('Task_ProjectSuspend');
     expect(await run.project()).toMatchObject({ stage: 'suspended' });
@@ -468,6 +506,9 @@ describe('project-lifecycle end to end: during construction', () => {
     expect(trail).toContain('Task_ProjectStart:TERMINATED');
     expect(trail.filter((e) => e.startsWith('Task_PreliminaryAcceptance'))).toEqual([]);
     expect(await run.project()).toMatchObject({ stage: 'terminated' });
+    expect(await run.table('rectification_order', ['issue', 'deadline'])).toEqual([
+      { issue: '未按规定开展等保测评', deadline: '2027-02-15' },
+    ]);
   }, 180_000);
 });
 
@@ -571,6 +612,12 @@ describe('project-lifecycle end to end: reporting and statutory deadlines', () =
     expect(trail.filter((e) => e === 'Timer_ReportOverdue:COMPLETED')).toHaveLength(1);
     const mail = await listOutbox(w.ds.manager, { projectId: String(run.projectId) });
     expect(mail.items.length).toBeGreaterThanOrEqual(2);
+    // 附件2 in the domain: one per quarter, the first late (after its fifth working day)
+    expect(await run.table('progress_report', ['quarter', 'due_on', 'late'])).toEqual([
+      { quarter: '2026-Q3', due_on: '2026-10-13', late: 1 },
+      { quarter: '2026-Q4', due_on: '2027-01-08', late: 0 },
+      { quarter: '2027-Q1', due_on: '2027-04-07', late: 0 },
+    ]);
   }, 240_000);
 
   it('R22.2 a final-acceptance application missing the one-month window is escalated; R23 an overdue self-evaluation too', async () => {
@@ -630,6 +677,12 @@ describe('project-lifecycle end to end: reporting and statutory deadlines', () =
     expect(trail.filter((e) => e.startsWith('Task_Audit'))).toEqual([]);
     expect(await run.table('ledger_entry', ['kind', 'amount'])).toEqual([{ kind: 'payment', amount: 120 }]);
     expect(await run.project()).toMatchObject({ stage: 'payment' });
+    // the final acceptance is recorded as applied late (R22.2); the self-evaluation is still owed
+    expect(await run.table('acceptance', ['stage', 'result', 'due_on', 'late'])).toEqual([
+      { stage: 'preliminary', result: 'passed', due_on: null, late: 0 },
+      { stage: 'final', result: 'passed', due_on: '2027-12-10', late: 1 },
+    ]);
+    expect(await run.rows('self_evaluation')).toEqual([]);
   }, 240_000);
 });
 

@@ -353,8 +353,7 @@ export class LifeRun {
 
   /**
    * Chosen columns of this project's rows in a domain table, in id order, with DECIMAL/numeric
-   * strings as numbers and booleans as booleans (the drivers differ: SQLite answers numbers,
-   * MariaDB decimal strings and 0/1).
+   * strings as numbers (SQLite answers numbers, MariaDB decimal strings; booleans are 0/1 on both).
    */
   async table(table: string, cols: string[], where = ''): Promise<Record<string, unknown>[]> {
     const rows = await this.rows(table, where);
