@@ -17,7 +17,7 @@ import { LoginPage } from './pages/LoginPage';
 import { LayoutPage } from './pages/LayoutPage';
 import { ProjectPage } from './pages/ProjectPage';
 
-jest.setTimeout(180_000);
+jest.setTimeout(420_000);
 
 /** Browser console errors that are not defects: the answers of endpoints that are not built yet. */
 const expected = (p: string) => /Failed to load resource: the server responded with a status of (401|404)/.test(p);
@@ -106,6 +106,14 @@ describeBrowser('web UI (browser)', () => {
       const rows = page.locator('[data-test="project-table"] .el-table__body tr');
       await rows.first().waitFor();
       expect(await rows.count()).toBeGreaterThan(1);
+      // days in stage (calendar days, said in the header) and the stage-duration chart from the stage history
+      await expect(page.locator('[data-test="days-in-stage-head"]').innerText()).resolves.toContain('自然日');
+      const days = await page
+        .locator('[data-test="project-table"] .el-table__body tr td:nth-child(5)')
+        .allInnerTexts();
+      expect(days.length).toBeGreaterThan(1);
+      for (const d of days) expect(d.trim()).toMatch(/^\d+$/);
+      await page.locator('[data-test="duration-chart"] canvas').waitFor();
       const href = await page.locator('[data-test="export"]').getAttribute('href');
       expect(href).toMatch(/^\/api\/projects\/export\.xlsx/);
       const xlsx = await page.request.get(href!);
