@@ -6,6 +6,7 @@
  *
  * Env: BENCH_INSTANCES (10000), BENCH_WAITING (100000), BENCH_IN_FLIGHT (100),
  * BENCH_WORKERS_PER_TYPE (4), BENCH_ENGINE_NODE_ARGS (e.g. --cpu-prof for the engine process),
+ * BENCH_WORKER_THREADS (2: the SDK workers' threads, bench/engine-workers.ts),
  * BENCH_PHASES (throughput,baseline,waiting — a subset for profiling; restart is part of waiting).
  *
  * The waiting instances are seeded inside the engine process through the runtime's own command
@@ -23,11 +24,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import { Worker } from 'node:worker_threads';
 import { BpmnModdle } from 'bpmn-moddle';
 import { Engine } from 'bpmn-engine';
 import * as elements from 'bpmn-elements';
 import { default as serializer, TypeResolver } from 'moddle-context-serializer';
 import { createEngineClient, type EngineClient } from '../services/engine-client';
+import type { Completed, Created, WorkerThreadData } from './engine-workers';
 
 const N = Number(process.env.BENCH_INSTANCES ?? 10_000);
 const WAITING = Number(process.env.BENCH_WAITING ?? 100_000);
@@ -35,6 +38,8 @@ const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 100);
 const TYPES = ['bench-a', 'bench-b', 'bench-c'] as const;
 /** REST job workers per job type: each keeps one activation in flight, so several poll in parallel */
 const WORKERS_PER_TYPE = Number(process.env.BENCH_WORKERS_PER_TYPE ?? 4);
+/** threads the SDK job workers run in (each with its own SDK client), as separate worker services would */
+const WORKER_THREADS = Number(process.env.BENCH_WORKER_THREADS ?? 2);
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'throughput,baseline,waiting').split(',').map((p) => p.trim()));
 
 const head = `<?xml version="1.0" encoding="UTF-8"?>
@@ -130,72 +135,88 @@ async function deploy(c: EngineClient, name: string, xml: string) {
 }
 
 // ---------------------------------------------------------------- throughput through the SDK
-async function throughput(c: EngineClient) {
-  interface Track {
-    /** when the command that made the next job activatable was sent / acknowledged */
-    sent: number;
-    acked: number;
-    /** the job reached a worker before that acknowledgement */
-    early: boolean;
+/**
+ * Job latency per job from the threads' records: from the acknowledgement of the command that made
+ * the job activatable (the creation, or the previous job's completion) — or from its sending, when
+ * the job reached a worker before that acknowledgement did — to the completion's acknowledgement.
+ */
+function joinLatencies(created: Created[], completed: Completed[]): number[] {
+  const creations = new Map(created.map(([key, sent, acked]) => [key, { sent, acked }]));
+  const jobs = new Map<string, Completed[]>();
+  for (const r of completed) {
+    const list = jobs.get(r[0]) ?? [];
+    list[r[1]] = r;
+    jobs.set(r[0], list);
   }
-  const tracks = new Map<string, Track>();
   const latencies: number[] = [];
-  let started = 0;
-  let finished = 0;
-  let done!: () => void;
-  const allDone = new Promise<void>((r) => (done = r));
-
-  const startOne = async () => {
-    started++;
-    const sent = performance.now();
-    const r = await c.createProcessInstance({ processDefinitionId: 'bench-three-tasks' } as never);
-    const key = String(r.processInstanceKey);
-    const t = tracks.get(key);
-    if (t) t.acked = performance.now();
-    else tracks.set(key, { sent, acked: performance.now(), early: false });
-  };
-
-  for (const [i, type] of TYPES.entries())
-    for (let w = 0; w < WORKERS_PER_TYPE; w++) {
-      c.createJobWorker({
-        jobType: type,
-        workerName: `${type}-${w}`,
-        maxParallelJobs: Math.ceil(IN_FLIGHT / WORKERS_PER_TYPE),
-        jobTimeoutMs: 60_000,
-        pollTimeoutMs: 10_000,
-        validateSchemas: false,
-        jobHandler: async (job) => {
-          const key = String(job.processInstanceKey);
-          let t = tracks.get(key);
-          if (!t) {
-            // the creation is still unacknowledged: its sending is the best lower bound we have
-            t = { sent: performance.now(), acked: Number.NaN, early: true };
-            tracks.set(key, t);
-          }
-          const sent = performance.now();
-          const receipt = await job.complete();
-          const now = performance.now();
-          const from = Number.isNaN(t.acked) || t.early ? t.sent : t.acked;
-          latencies.push(now - from);
-          tracks.set(key, { sent, acked: now, early: false });
-          if (i === TYPES.length - 1) {
-            tracks.delete(key);
-            finished++;
-            if (finished === N) done();
-            else if (started < N) void startOne();
-          }
-          return receipt;
-        },
-      });
+  for (const [key, list] of jobs) {
+    const cr = creations.get(key);
+    if (!cr) continue;
+    let prev = cr;
+    for (let i = 0; i < TYPES.length; i++) {
+      const j = list[i];
+      if (!j) break;
+      const [, , received, sent, acked] = j;
+      const from = received < prev.acked ? prev.sent : prev.acked;
+      latencies.push(acked - from);
+      prev = { sent, acked };
     }
+  }
+  return latencies;
+}
 
+async function throughput(restAddress: string) {
+  const counters = new SharedArrayBuffer(8);
+  const count = new Int32Array(counters);
+  const threads = Math.max(1, Math.min(WORKER_THREADS, WORKERS_PER_TYPE));
+  const initial = Math.min(IN_FLIGHT, N);
+  let finishedSignal!: () => void;
+  const allDone = new Promise<void>((r) => (finishedSignal = r));
   const t0 = performance.now();
-  const ticker = setInterval(() => progress(`throughput: ${finished}/${N} instances completed`), 2000);
-  for (let i = 0; i < Math.min(IN_FLIGHT, N); i++) void startOne();
+  const workers = Array.from({ length: threads }, (_, t) => {
+    const data: WorkerThreadData = {
+      restAddress,
+      types: [...TYPES],
+      workerIds: Array.from({ length: WORKERS_PER_TYPE }, (_, w) => w).filter((w) => w % threads === t),
+      maxParallelJobs: Math.ceil(IN_FLIGHT / WORKERS_PER_TYPE),
+      instances: N,
+      initial: Math.floor(initial / threads) + (t < initial % threads ? 1 : 0),
+      counters,
+    };
+    // the thread loads TypeScript through tsx's CommonJS hook (a .ts entry point is not loadable directly)
+    const w = new Worker(
+      `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(path.join(__dirname, 'engine-workers.ts'))});`,
+      { eval: true, workerData: data },
+    );
+    w.on('message', (m: { kind: string }) => {
+      if (m.kind === 'finished') finishedSignal();
+    });
+    w.on('error', (err) => {
+      console.error(err);
+      process.exit(1);
+    });
+    return w;
+  });
+  const ticker = setInterval(() => progress(`throughput: ${Atomics.load(count, 1)}/${N} instances completed`), 2000);
   await allDone;
   const seconds = (performance.now() - t0) / 1000;
   clearInterval(ticker);
-  c.stopAllWorkers();
+  const records = await Promise.all(
+    workers.map(
+      (w) =>
+        new Promise<{ created: Created[]; completed: Completed[] }>((resolve) => {
+          w.on('message', (m: { kind: string; created: Created[]; completed: Completed[] }) => {
+            if (m.kind === 'records') resolve(m);
+          });
+          w.postMessage('stop');
+        }),
+    ),
+  );
+  await Promise.all(workers.map((w) => w.terminate()));
+  const latencies = joinLatencies(
+    records.flatMap((r) => r.created),
+    records.flatMap((r) => r.completed),
+  );
   latencies.sort((a, b) => a - b);
   return {
     instancesPerS: N / seconds,
@@ -203,6 +224,7 @@ async function throughput(c: EngineClient) {
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     seconds,
+    threads,
   };
 }
 
@@ -320,11 +342,13 @@ async function main() {
       progress('phase 1/4: SDK job workers against the engine');
       const stats0 = await engineStats(child);
       const cpu0 = { engine: cpuMs(child.proc.pid!), bench: process.cpuUsage() };
-      ours = await throughput(c);
+      ours = await throughput(child.restAddress);
       const bu = process.cpuUsage(cpu0.bench);
       const stats1 = await engineStats(child);
       const jobs = N * TYPES.length;
-      progress(`engine: ${stats1.connections - stats0.connections} new connections, requests ${JSON.stringify(stats1.requests)}`);
+      progress(
+        `engine: ${stats1.connections - stats0.connections} new connections, requests ${JSON.stringify(stats1.requests)}`,
+      );
       perJob = {
         transactions: (stats1.transactions - stats0.transactions) / jobs,
         commands: (stats1.commands - stats0.commands) / jobs,
@@ -376,12 +400,13 @@ async function main() {
       ['instances (3 service tasks)', String(N)],
       ['in flight', String(IN_FLIGHT)],
       ['REST job workers per type', String(WORKERS_PER_TYPE)],
+      ['threads the SDK workers run in', String(ours?.threads ?? 'n/a')],
       ['engine: instances/s', fmt(ours?.instancesPerS)],
       ['engine: jobs/s', fmt(ours?.jobsPerS)],
       ['engine: job latency p50 (ms)', fmt(ours?.p50)],
       ['engine: job latency p99 (ms)', fmt(ours?.p99)],
       ['engine process CPU per job (ms)', fmt(engineCpuPerJob, 3)],
-      ['SDK workers (bench process) CPU per job (ms)', fmt(clientCpuPerJob, 3)],
+      ['SDK workers (bench process, all threads) CPU per job (ms)', fmt(clientCpuPerJob, 3)],
       ['engine transactions (group commits) per job', fmt(perJob?.transactions, 3)],
       ['engine commands per job (incl. activations)', fmt(perJob?.commands, 3)],
       ['activation requests per job', fmt(perJob?.activations, 3)],
