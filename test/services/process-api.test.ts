@@ -423,7 +423,12 @@ describe('process, task and operations API', () => {
     it('should refuse task writes to the audit role and bad keys', async () => {
       const pi = await instanceFor('task-review', 'dept:JYJ', null);
       const task = await taskOf(c['jyj.staff']!, pi);
-      expect((await c['sjj.auditor']!.post(`/api/tasks/${task.key}/claim`, {})).status).toBe(403);
+      // R28: the auditor may claim the audit group's task only; a department's task is not even disclosed
+      const claim = await c['sjj.auditor']!.post(`/api/tasks/${task.key}/claim`, {});
+      expect(claim.status).toBe(404);
+      expect(claim.headers.get('content-type')).toContain('application/problem+json');
+      expect((await c['sjj.auditor']!.post(`/api/tasks/${task.key}/complete`, { variables: {} })).status).toBe(404);
+      expect((await c['sjj.auditor']!.post(`/api/tasks/${task.key}/unclaim`, {})).status).toBe(403);
       for (const key of ['1', 'abc', '99999999999999999999', '..%2F..%2Fetc']) {
         expect({ key, status: (await c['jyj.staff']!.get(`/api/tasks/${key}`)).status }).toEqual({ key, status: 400 });
       }
