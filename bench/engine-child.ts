@@ -51,7 +51,9 @@ async function main() {
   lines.on('line', (line) => {
     if (line.trim() === 'STATS') {
       const { stats } = (engine.runtime as Runtime).engine;
-      process.stdout.write(`STATS ${JSON.stringify({ ...stats, connections, requests: Object.fromEntries(requests) })}\n`);
+      process.stdout.write(
+        `STATS ${JSON.stringify({ ...stats, connections, requests: Object.fromEntries(requests) })}\n`,
+      );
       return;
     }
     const m = /^SEED (\S+) (\d+)$/.exec(line.trim());
@@ -70,6 +72,8 @@ async function main() {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  // the bench process went away (its end of stdin closed): do not stay behind as an orphan
+  lines.once('close', stop);
 }
 
 main().catch((err: unknown) => {
