@@ -62,7 +62,11 @@ export async function bootstrap(config: Config, logger: Logger): Promise<System>
     validation: config.CAMUNDA_SDK_VALIDATION,
   });
 
-  const services = createDomainServices(dataSource, config, { engine });
+  // one working-day calendar for the API, the workers and the reminder runner: the runner re-reads
+  // config/holidays before each pass, so a year's file added while running reaches all three
+  const calendar = createCalendar({ overrideFile: config.HOLIDAY_OVERRIDE_FILE, logger });
+  const notifications = startNotifications({ config, dataSource, engine, logger, calendar });
+  const services = createDomainServices(dataSource, config, { engine, calendar, notifications });
   await services.identity.ensureOrganisations();
   logger.info(await deployProcessResources(engine), 'process models deployed');
   // a client of their own, without backpressure gating (see services/engine-client.ts)
@@ -72,9 +76,6 @@ export async function bootstrap(config: Config, logger: Logger): Promise<System>
     validation: config.CAMUNDA_SDK_VALIDATION,
     backpressure: 'LEGACY',
   });
-  // one working-day calendar for the workers and the reminder runner: the runner re-reads
-  // config/holidays before each pass, so a year's file added while running reaches both
-  const calendar = createCalendar({ overrideFile: config.HOLIDAY_OVERRIDE_FILE, logger });
   const workers = startWorkers({
     client: workerClient,
     definitions: createWorkers({
@@ -89,8 +90,6 @@ export async function bootstrap(config: Config, logger: Logger): Promise<System>
     logger: logger.child({ component: 'workers' }),
   });
   logger.info({ workers: workers.types.length }, 'job workers started');
-
-  const notifications = startNotifications({ config, dataSource, engine, logger, calendar });
 
   const app = createApp({
     config,

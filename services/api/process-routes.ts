@@ -667,6 +667,27 @@ export const processRoutes: AnyRoute[] = [
     },
   }),
   route({
+    id: 'notifications.status',
+    method: 'get',
+    path: '/operations/notifications',
+    summary: '通知服务状态：SMTP 是否配置、工作日历覆盖的年度、等待节假日文件的提醒',
+    tag: 'operations',
+    access: ADMIN,
+    scope: 'bureau-wide',
+    handler: async ({ services }) => {
+      const n = services.notifications?.status();
+      if (n) return { running: true, ...n };
+      // the API runs without the runner (e.g. a replica that only serves requests): what it knows itself
+      const cal = services.calendar;
+      return {
+        running: false,
+        smtp: Boolean(services.config.SMTP_HOST),
+        calendar: { coveredYears: cal.coveredYears(), sources: cal.sources() },
+        reminders: null,
+      };
+    },
+  }),
+  route({
     id: 'mail.outbox',
     method: 'get',
     path: '/mail/outbox',

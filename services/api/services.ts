@@ -21,6 +21,7 @@ import type { EngineClient } from '../engine-client';
 import { ProcessService } from '../processes/process-service';
 import { ProjectJoin } from '../processes/project-join';
 import { TaskService } from '../tasks/task-service';
+import type { Notifications } from '../notify';
 
 export interface ApiServices {
   config: Config;
@@ -43,6 +44,10 @@ export interface ApiServices {
   tasks: TaskService | null;
   processes: ProcessService | null;
   projectJoin: ProjectJoin | null;
+  /** null when the API runs without the notification runner (tests of the API alone) */
+  notifications: Pick<Notifications, 'status'> | null;
+  /** the working-day calendar the deadlines are counted on (shared with workers and reminders at start-up) */
+  calendar: WorkingDayCalendar;
   now: () => Date;
 }
 
@@ -52,17 +57,16 @@ export interface ServiceOptions {
   reviewThresholds?: ReviewThresholds;
   calendar?: WorkingDayCalendar;
   engine?: EngineClient;
+  /** the notification runner (mail dispatcher + reminders), for the operators' status route */
+  notifications?: Pick<Notifications, 'status'>;
 }
 
 export function createDomainServices(dataSource: DataSource, config: Config, opts: ServiceOptions = {}): ApiServices {
   const now = opts.now ?? (() => new Date());
   const audit = new AuditLog(dataSource);
   const projects = new ProjectService(dataSource, now);
-  const lifecycle = new LifecycleService(
-    dataSource,
-    opts.calendar ?? createCalendar({ overrideFile: config.HOLIDAY_OVERRIDE_FILE }),
-    now,
-  );
+  const calendar = opts.calendar ?? createCalendar({ overrideFile: config.HOLIDAY_OVERRIDE_FILE });
+  const lifecycle = new LifecycleService(dataSource, calendar, now);
   const projectJoin = opts.engine ? new ProjectJoin(dataSource, projects, opts.engine) : null;
   return {
     config,
@@ -84,6 +88,8 @@ export function createDomainServices(dataSource: DataSource, config: Config, opt
     tasks: opts.engine ? new TaskService(opts.engine, audit, now) : null,
     processes: projectJoin ? new ProcessService(opts.engine!, audit, (keys) => projectJoin.summaries(keys), now) : null,
     projectJoin,
+    notifications: opts.notifications ?? null,
+    calendar,
     now,
   };
 }

@@ -188,6 +188,7 @@ const EXPECTED: Record<string, P[] | 'public'> = {
   'incidents.list': ['admin'],
   'incidents.retry': ['admin'],
   'mail.outbox': ['admin'],
+  'notifications.status': ['admin'],
 };
 
 interface Fixture {

@@ -7,6 +7,8 @@
  * or moves nothing.
  */
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -15,7 +17,7 @@ import { loadConfig, type Config } from '../../config';
 import { createDomainServices } from '../../services/api/services';
 import { bootstrap, type System } from '../../services/bootstrap';
 import { PLACEMENTS, runProcessDemo } from '../../services/demo/process-demo';
-import { DEMO_PROJECTS } from '../../services/demo/seed';
+import { DEMO_PASSWORD, DEMO_PROJECTS } from '../../services/demo/seed';
 import {
   AttachmentEntity,
   ProjectEntity,
@@ -26,6 +28,7 @@ import {
 import { candidateGroupsOf } from '../../services/domain/organisations';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { eventually } from '../support/engine';
+import { Client } from './support/api';
 
 // placing the demo is not timed here (the machine is shared); MariaDB takes longest
 jest.setTimeout(900_000);
@@ -186,6 +189,38 @@ describe('demo data placed on the diagram by npm start', () => {
     const services = createDomainServices(system.dataSource, config, { engine: system.engine });
     const refs = await services.projectJoin!.byInstances([calendar!.processInstanceKey]);
     expect(refs.get(calendar!.processInstanceKey)?.id).toBe(nyj.id);
+  });
+
+  it('should tell the operator, over the API, which years the calendar covers and that no SMTP is configured', async () => {
+    const server = http.createServer(system.app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const admin = new Client(base);
+      await admin.login('admin', DEMO_PASSWORD);
+      const status = await eventually(async () => {
+        const res = await admin.get<{
+          running: boolean;
+          smtp: boolean;
+          calendar: { coveredYears: number[] };
+          reminders: { lastRunAt: string | null; missingYears: number[] };
+        }>('/api/operations/notifications');
+        expect(res.status).toBe(200);
+        expect(res.body.reminders.lastRunAt).not.toBeNull();
+        return res.body;
+      });
+      expect(status.running).toBe(true);
+      expect(status.smtp).toBe(false);
+      expect(status.calendar.coveredYears).toEqual(expect.arrayContaining([2025, 2026]));
+      expect(status.calendar.coveredYears).not.toContain(2027);
+      const manager = new Client(base);
+      await manager.login('sgj.manager', DEMO_PASSWORD);
+      const refused = await manager.get('/api/operations/notifications');
+      expect(refused.status).toBe(403);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('should add or move nothing on a second run and on a second start', async () => {
