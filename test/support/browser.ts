@@ -106,10 +106,11 @@ export async function startTestServer(): Promise<TestServer> {
     let out = '';
     // a loaded machine (2 shared cores) may need longer: E2E_START_TIMEOUT_MS
     const startMs = Number(process.env.E2E_START_TIMEOUT_MS ?? 90_000);
-    const timer = setTimeout(
-      () => reject(new Error(`e2e server did not start in ${startMs / 1000} s\n${stderr}`)),
-      startMs,
-    );
+    const timer = setTimeout(() => {
+      // do not leave the server running behind a failed suite
+      child.kill('SIGTERM');
+      reject(new Error(`e2e server did not start in ${startMs / 1000} s\n${stderr}`));
+    }, startMs);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       if (process.env.E2E_VERBOSE) process.stderr.write(d);

@@ -33,7 +33,11 @@ export class TaskPage {
   }
 
   async fill(label: string, value: string): Promise<void> {
-    await this.field(label).locator('input:not([type="radio"]):not([type="checkbox"]), textarea').first().fill(value);
+    const input = this.field(label).locator('input:not([type="radio"]):not([type="checkbox"]), textarea').first();
+    await input.fill(value);
+    // form-js takes typed text after a debounce, or on blur: blur, so the next field's change cannot drop it
+    await input.blur();
+    await this.page.waitForTimeout(400);
   }
 
   async choose(label: string, option: string): Promise<void> {
@@ -41,11 +45,21 @@ export class TaskPage {
   }
 
   async check(label: string): Promise<void> {
-    await this.field(label).locator('input[type="checkbox"]').first().check();
+    const box = this.field(label).locator('input[type="checkbox"]').first();
+    // form-js may re-render the field while the click lands: retry until it sticks
+    for (let i = 0; i < 5 && !(await box.isChecked()); i++) {
+      await box.click();
+      await this.page.waitForTimeout(300);
+    }
+    if (!(await box.isChecked())) throw new Error(`checkbox "${label}" does not stay checked`);
   }
 
+  /** Submits; fails with the UI's own message when the form or the server refuses. */
   async submit(): Promise<void> {
     await this.page.locator('[data-test="complete"]').click();
-    await this.page.locator('.el-message--success').filter({ hasText: '已提交' }).waitFor();
+    const done = this.page.locator('.el-message--success').filter({ hasText: '已提交' });
+    const refused = this.page.locator('.el-message--warning, .el-message--error');
+    await done.or(refused).first().waitFor();
+    if (!(await done.count())) throw new Error(`submission refused: ${await refused.first().innerText()}`);
   }
 }
