@@ -9,9 +9,11 @@ import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { addDays } from '../services/calendar';
 import { chinaDate } from '../services/calendar/dates';
+import { missingR24Items, needsSecurityStatement, R24_ITEMS } from '../services/domain/application-form';
 import {
   ApplicationVersionEntity,
   AttachmentEntity,
+  CatalogueEntryEntity,
   ProjectEntity,
   ProjectParticipantEntity,
   ProjectStageHistoryEntity,
@@ -23,16 +25,8 @@ import type { WorkerDeps } from './deps';
 import { complete, defineWorker, type JobInfo } from './framework';
 import { earlierEffects, loadProject, projectIdSchema, onceAudited, recordEvent, todayIn } from './support';
 
-/** R16 / R24: each must be ticked on 附件1, else the project is in principle not approved. */
-export const R24_ITEMS = {
-  'gov-cloud': '依托区政务云和电子政务外网建设（R16）',
-  'data-aggregation': '数据在政务云汇聚',
-  interconnection: '互联互通',
-  'data-sharing': '数据共享',
-  'business-collaboration': '业务协同',
-  'domestic-crypto': '国产密码应用',
-  'network-security': '网络安全合规',
-} as const;
+/** R16 / R24: each must be ticked on 附件1 (one source: services/domain/r24-items.ts). */
+export { R24_ITEMS };
 
 const R6_DOCS: { kind: AttachmentKind; field: string }[] = [
   { kind: 'construction-basis', field: 'docConstructionBasis' },
@@ -82,12 +76,18 @@ async function applicationData(m: EntityManager, p: Project): Promise<Record<str
   }
 }
 
+export const R9_NO_CATALOGUE =
+  'R9 未提供信息资源目录：本部门信息资源目录中尚无条目，也未上传信息资源目录（请在“信息资源目录”中登记本项目涉及的信息资源，或上传目录文件）';
+export const R14_NO_STATEMENT = 'R14 项目采购软硬件产品，申报材料须对产品安全可靠情况进行说明';
+
 /** Pure: the defects of an application's materials (R6, R9, R10, R14, R16, R24). */
 export function materialsDefects(input: {
   data: Record<string, unknown>;
   attachments: ReadonlySet<AttachmentKind>;
   crossDepartment: boolean;
   participantCount: number;
+  /** entries in the lead department's 信息资源目录 (R9) */
+  catalogueEntries: number;
 }): string[] {
   const { data: d, attachments } = input;
   const defects: string[] = [];
@@ -109,14 +109,14 @@ export function materialsDefects(input: {
     defects.push('R6 附件1 缺少主管部门意见并盖章');
   if (!filled(d.sharingAnalysis) && d.sharingAnalysisIncluded !== true)
     defects.push('R9 可研报告和建设方案须包含信息资源共享分析');
-  if (!filled(d.docResourceCatalogue)) defects.push('R9 未提供信息资源目录');
-  if (!filled(d.securityStatement) && !filled(d.productSecurityStatement))
-    defects.push('R14 申报材料须对产品安全可靠情况进行说明');
-  const ticked = new Set(Array.isArray(d.r24Compliance) ? (d.r24Compliance as unknown[]).map(String) : []);
-  const missingR24 = Object.entries(R24_ITEMS)
-    .filter(([k]) => !ticked.has(k))
-    .map(([, label]) => label);
-  if (missingR24.length) defects.push(`R16/R24 不符合：${missingR24.join('、')}`);
+  // R9: the department's catalogue (信息资源目录) in the system, an uploaded catalogue, or the
+  // catalogue document named on the revise form (Task_ReviseApplication)
+  if (input.catalogueEntries === 0 && !attachments.has('resource-catalogue') && !filled(d.docResourceCatalogue))
+    defects.push(R9_NO_CATALOGUE);
+  if (needsSecurityStatement(d) && !filled(d.securityStatement) && !filled(d.productSecurityStatement))
+    defects.push(R14_NO_STATEMENT);
+  const missingR24 = missingR24Items(d.r24Compliance);
+  if (missingR24.length) defects.push(`R16/R24 附件1 未勾选建设要求：${missingR24.join('、')}`);
   if (input.crossDepartment) {
     if (input.participantCount === 0) defects.push('R10 跨部门项目未明确参建单位');
     if (!attachments.has('framework-plan') && !filled(d.docInitialDataCatalogue))
@@ -182,7 +182,14 @@ export function createMaterialsCheckWorker(deps: WorkerDeps) {
     const participantCount =
       (await m.getRepository(ProjectParticipantEntity).countBy({ projectId: project.id })) +
       (v.participants?.length ?? 0);
-    const defects = materialsDefects({ data, attachments, crossDepartment: v.crossDepartment, participantCount });
+    const catalogueEntries = await m.getRepository(CatalogueEntryEntity).countBy({ orgId: project.orgId });
+    const defects = materialsDefects({
+      data,
+      attachments,
+      crossDepartment: v.crossDepartment,
+      participantCount,
+      catalogueEntries,
+    });
     const today = todayIn(deps.clock);
     // the first check of this instance is the submission; a 退回修改 loop keeps its date
     const first = (

@@ -7,9 +7,15 @@
  */
 import { Document, HeadingLevel, Packer, Paragraph } from 'docx';
 import type { ApiServices } from '../api/services';
-import { ProjectEntity, UserEntity, type AttachmentKind, type ProjectStage } from '../domain/entities';
+import {
+  CatalogueEntryEntity,
+  ProjectEntity,
+  UserEntity,
+  type AttachmentKind,
+  type ProjectStage,
+} from '../domain/entities';
 import { MATERIAL_NAMES, ProjectService } from '../domain/project-service';
-import type { ApplicationForm } from '../domain/application-form';
+import { R24_KEYS, type ApplicationForm } from '../domain/application-form';
 import type { Role } from '../domain/organisations';
 import { toCents } from '../domain/money';
 
@@ -63,7 +69,13 @@ interface DemoProject {
   stage: ProjectStage;
   form: Omit<
     ApplicationForm,
-    'supervisorSealed' | 'urgent' | 'participantOrgCodes' | 'keyProject' | 'departmentBudget'
+    | 'supervisorSealed'
+    | 'urgent'
+    | 'participantOrgCodes'
+    | 'keyProject'
+    | 'departmentBudget'
+    | 'procuresProducts'
+    | 'r24Compliance'
   > &
     Partial<ApplicationForm>;
   paid?: string;
@@ -324,6 +336,27 @@ const APPROVED_FROM: readonly ProjectStage[] = [
 const INVESTMENT_PLANNED_FROM = APPROVED_FROM.slice(APPROVED_FROM.indexOf('investment-plan'));
 const ANNUAL_PLANNED_FROM = APPROVED_FROM.slice(APPROVED_FROM.indexOf('annual-plan'));
 
+/**
+ * The sample projects the demo shows at 退回修改 (process-demo.ts PLACEMENTS): their department has
+ * no information-resource catalogue (R9) and their 附件1 has no R16/R24 ticks, so the first
+ * materials check returns them. Every other submitted sample passes its first check.
+ */
+const RETURNED_AT_MATERIALS: ReadonlySet<string> = new Set(['叶集区智慧教育云平台扩容']);
+
+/** One entry of the department's 信息资源目录 (R9), shared unconditionally, unless it has one by that name. */
+async function catalogueEntryFor(services: ApiServices, orgId: number, userId: number, projectName: string) {
+  const name = `${projectName}业务数据`;
+  if (await services.dataSource.getRepository(CatalogueEntryEntity).existsBy({ orgId, name })) return;
+  await services.catalogue.create(orgId, userId, {
+    name,
+    description: `${projectName}产生和汇聚的业务数据，按目录接入区政务数据共享交换平台。`,
+    dataItems: ['业务办理记录', '统计汇总数据'],
+    shareType: 'unconditional',
+    recipients: [],
+    updateCycle: '每日',
+  });
+}
+
 export async function seedDemoData(services: ApiServices): Promise<{ users: number; projects: number }> {
   await services.identity.ensureOrganisations();
   const userRepo = services.dataSource.getRepository(UserEntity);
@@ -347,9 +380,17 @@ export async function seedDemoData(services: ApiServices): Promise<{ users: numb
       participantOrgCodes: [],
       keyProject: false,
       departmentBudget: false,
+      procuresProducts: true,
       securityStatement: '拟采购的服务器、操作系统和数据库均为安全可靠产品，已列入国家安全可靠测评结果（R14）。',
+      // R16/R24: every item ticked, so the first materials check passes — except where the demo
+      // shows a 退回修改 (RETURNED_AT_MATERIALS)
+      r24Compliance: RETURNED_AT_MATERIALS.has(d.form.projectName) ? [] : [...R24_KEYS],
       ...d.form,
     };
+    // R9: the department's information-resource catalogue holds the data this project builds
+    if (d.stage !== 'draft' && !RETURNED_AT_MATERIALS.has(d.form.projectName)) {
+      await catalogueEntryFor(services, org.id, creator.id, form.projectName);
+    }
     const { project } = await services.projects.create(org, creator.id, form);
     if (d.stage !== 'draft') {
       const kinds = d.built ? [...R6_KINDS, ...BUILT_KINDS] : R6_KINDS;

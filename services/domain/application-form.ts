@@ -5,6 +5,9 @@
 import { z } from 'zod';
 import { PROJECT_CATEGORIES, PROJECT_KINDS } from './entities';
 import { addMoney, moneySchema } from './money';
+import { R24_ITEMS, R24_KEYS, type R24Item } from './r24-items';
+
+export { R24_ITEMS, R24_KEYS, type R24Item };
 
 const month = z.string().regex(/^20\d{2}-(0[1-9]|1[0-2])$/, '月份格式为 YYYY-MM');
 const chars = (max: number) => (s: string) => [...s].length <= max;
@@ -54,7 +57,22 @@ export const applicationFormSchema = z
       .refine((a) => new Set(a).size === a.length, '参与单位不得重复')
       .describe('跨部门项目的参与单位代码（R10）'),
     sharingAnalysis: z.string().trim().min(1).max(2000).describe('信息资源共享分析（R9）'),
-    securityStatement: z.string().trim().max(2000).optional().describe('产品安全可靠说明（R14）'),
+    procuresProducts: z
+      .boolean()
+      .default(true)
+      .describe('项目采购软硬件产品（服务器、网络与安全设备、操作系统、数据库、中间件、商用软件等；R14）'),
+    securityStatement: z
+      .string()
+      .trim()
+      .max(2000)
+      .optional()
+      .describe('产品安全可靠说明（R14：采购软硬件产品的项目必填）'),
+    r24Compliance: z
+      .array(z.enum(R24_KEYS))
+      .max(R24_KEYS.length)
+      .default([])
+      .refine((a) => new Set(a).size === a.length, '建设要求符合情况不得重复勾选')
+      .describe('建设要求符合情况（R16、R24，逐项勾选；未全部满足的项目原则上不予审批）'),
   })
   .describe('附件1 政务信息化项目申报表');
 
@@ -91,8 +109,21 @@ export const FIELD_LABELS: Record<string, string> = {
   urgent: '临时确需追加',
   participantOrgCodes: '参与单位',
   sharingAnalysis: '信息资源共享分析',
+  procuresProducts: '采购软硬件产品',
   securityStatement: '产品安全可靠说明',
+  r24Compliance: '建设要求符合情况（R16、R24）',
 };
+
+/** R14: the application must explain that the products it buys are 安全可靠 (not needed when it buys none). */
+export function needsSecurityStatement(form: { procuresProducts?: unknown }): boolean {
+  return form.procuresProducts !== false;
+}
+
+/** The R16/R24 items not ticked, in the official order, as Chinese labels. */
+export function missingR24Items(ticked: unknown): string[] {
+  const set = new Set(Array.isArray(ticked) ? ticked.map(String) : []);
+  return R24_KEYS.filter((k) => !set.has(k)).map((k) => R24_ITEMS[k]);
+}
 
 export interface FieldChange {
   field: string;
@@ -110,6 +141,11 @@ function flatten(value: unknown, prefix = '', out: Record<string, unknown> = {})
   return out;
 }
 
+/** The ticked R16/R24 items as their Chinese labels (for diffs); null stays null. */
+function r24Labels(v: unknown): unknown {
+  return Array.isArray(v) ? v.map((k) => R24_ITEMS[k as R24Item] ?? String(k)) : v;
+}
+
 /** Field-level differences between two versions of 附件1 (arrays compare as wholes). */
 export function diffApplications(
   before: Partial<ApplicationForm> | null,
@@ -125,7 +161,8 @@ export function diffApplications(
     const x = a[field] ?? null;
     const y = b[field] ?? null;
     if (JSON.stringify(x) !== JSON.stringify(y)) {
-      changes.push({ field, label: FIELD_LABELS[field] ?? field, before: x, after: y });
+      const shown = (v: unknown) => (field === 'r24Compliance' ? r24Labels(v) : v);
+      changes.push({ field, label: FIELD_LABELS[field] ?? field, before: shown(x), after: shown(y) });
     }
   }
   return changes;

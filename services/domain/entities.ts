@@ -329,6 +329,7 @@ export const ATTACHMENT_KINDS = [
   'feasibility-report',
   'application-form',
   'framework-plan',
+  'resource-catalogue',
   'acceptance-report',
   'construction-summary',
   'security-assessment',

@@ -18,7 +18,7 @@ import {
   WidthType,
 } from 'docx';
 import type { ApplicationForm } from './application-form';
-import { totalInvestment } from './application-form';
+import { R24_ITEMS, R24_KEYS, totalInvestment } from './application-form';
 import type { ProgressReportForm } from './lifecycle';
 
 const FONT = 'SimSun';
@@ -116,6 +116,31 @@ export async function applicationFormDocx(input: {
           }),
           new Table({ width: { size: 100, type: WidthType.PERCENTAGE }, rows: [header1, header2, row] }),
           new Paragraph({ text: '' }),
+          new Paragraph({
+            children: [new TextRun({ text: `信息资源共享分析（R9）：${form.sharingAnalysis}`, font: FONT, size: 22 })],
+          }),
+          new Paragraph({
+            children: [
+              new TextRun({
+                text: `产品安全可靠说明（R14）：${
+                  form.procuresProducts === false ? '本项目不采购软硬件产品' : (form.securityStatement ?? '')
+                }`,
+                font: FONT,
+                size: 22,
+              }),
+            ],
+          }),
+          new Paragraph({
+            children: [
+              new TextRun({
+                text: `建设要求符合情况（R16、R24）：${R24_KEYS.map(
+                  (k) => `${(form.r24Compliance ?? []).includes(k) ? '☑' : '☐'}${R24_ITEMS[k]}`,
+                ).join('  ')}`,
+                font: FONT,
+                size: 22,
+              }),
+            ],
+          }),
           new Paragraph({
             children: [new TextRun({ text: `主管部门意见：${form.supervisorOpinion ?? ''}`, font: FONT, size: 22 })],
           }),

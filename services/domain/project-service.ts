@@ -103,6 +103,7 @@ export const MATERIAL_NAMES: Record<AttachmentKind, string> = {
   'feasibility-report': '可行性研究报告',
   'application-form': '申报表（盖章扫描件）',
   'framework-plan': '跨部门项目框架方案（R10）',
+  'resource-catalogue': '信息资源目录（R9）',
   'acceptance-report': '验收申请报告',
   'construction-summary': '建设总结',
   'security-assessment': '安全风险评估报告（等保测评报告）',

@@ -30,7 +30,7 @@ import { createExpertPanelWorker } from '../../workers/expert-panel';
 import { createFundRecoveryWorker } from '../../workers/fund-recovery';
 import { createImplementationStatusCheckWorker } from '../../workers/implementation-status-check';
 import { createInvestmentPlanRegisterWorker } from '../../workers/investment-plan-register';
-import { createMaterialsCheckWorker } from '../../workers/materials-check';
+import { createMaterialsCheckWorker, R14_NO_STATEMENT, R9_NO_CATALOGUE } from '../../workers/materials-check';
 import { createPaymentWorker, PAYMENT_EXCEEDS_APPROVED } from '../../workers/payment';
 import { createPlanAddAdhocWorker } from '../../workers/plan-add-adhoc';
 import { createPlanCarryOverWorker } from '../../workers/plan-carry-over';
@@ -115,8 +115,8 @@ describe('egov.materials-check (R6, R9, R10, R14, R16, R24)', () => {
     expect(out.materialsComplete).toBe(false);
     expect(defects[0]).toBe('R6 缺少申报材料：建设方案、概算、可行性研究报告');
     expect(defects).toContain('R6 附件1 缺少主管部门意见并盖章');
-    expect(defects).toContain('R9 未提供信息资源目录');
-    expect(defects).toContain('R14 申报材料须对产品安全可靠情况进行说明');
+    expect(defects).toContain(R9_NO_CATALOGUE);
+    expect(defects).toContain(R14_NO_STATEMENT);
     expect(defects.find((d) => d.startsWith('R16/R24'))).toContain('国产密码应用');
     expect(out.materialsDefectsText).toMatch(/^申报材料审核未通过：\n1\. R6/);
     expect(out.planYear).toBe(2028);
@@ -133,7 +133,7 @@ describe('egov.materials-check (R6, R9, R10, R14, R16, R24)', () => {
       { projectId: pid(p), planYear: 2027 },
       { processInstanceKey: pik },
     );
-    expect(first.materialsDefects).toEqual(['R9 未提供信息资源目录']);
+    expect(first.materialsDefects).toEqual([R9_NO_CATALOGUE]);
     env.clock.set('2026-10-12T09:00:00+08:00');
     const again = await completed(
       env,
