@@ -4,7 +4,7 @@
  * department's next-year budget.
  */
 import { z } from 'zod';
-import { OrganisationEntity } from '../services/domain/entities';
+import { OrganisationEntity, RectificationOrderEntity } from '../services/domain/entities';
 import { issueRectificationOrder } from '../services/domain/rectification';
 import type { WorkerDeps } from './deps';
 import { projectEffectWorker } from './recording';
@@ -29,6 +29,8 @@ export const rectificationInput = z
     orderRule: z.enum(['R26', 'R27']).default('R26'),
     rectificationDays: z.number().int().min(1).max(365).nullish(),
     rectificationDeadline: dateLike.nullish(),
+    /** the order the API wrote before publishing (services/api/request-messages.ts) */
+    rectificationOrderId: z.number().int().positive().nullish(),
   })
   .refine((v) => v.rectificationDays || v.rectificationDeadline, {
     message: 'rectificationDays or rectificationDeadline is required',
@@ -52,6 +54,22 @@ export function createRectificationRegisterWorker(deps: WorkerDeps) {
       const deadline = v.rectificationDeadline
         ? deps.calendar.deadlineOn(v.rectificationDeadline)
         : deps.calendar.addWorkingDays(today, v.rectificationDays!);
+      // an order issued through the API is already a row: adopt it (deadline on the working-day
+      // calendar, R27 marked) instead of registering it twice
+      const orders = m.getRepository(RectificationOrderEntity);
+      const filed = v.rectificationOrderId
+        ? await orders.findOneBy({ id: v.rectificationOrderId, projectId: project.id })
+        : null;
+      if (filed) {
+        const issue =
+          v.orderRule === 'R27' && !filed.issue.startsWith('【R27】') ? `【R27】${filed.issue}` : filed.issue;
+        await orders.update({ id: filed.id }, { deadline, issue });
+        return {
+          rectificationId: String(filed.id),
+          rectificationDeadline: deadline,
+          budgetCutNextYear: v.orderRule === 'R27',
+        };
+      }
       // the domain's R26 rule (deadline after today), in this job's transaction; user 0 = ordered
       // through the process, the ordering user is in the audit log of the API call
       const id = await issueRectificationOrder(

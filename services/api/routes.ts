@@ -16,6 +16,12 @@ import { buildOpenApi } from './openapi';
 import { attachmentView } from '../domain/attachments';
 import { sessionCookie, SESSION_COOKIE } from './session-cookie';
 import { processRoutes, submitAndStart } from './process-routes';
+import {
+  assertInConstruction,
+  publishChangeRequested,
+  publishDelayRequested,
+  publishRectificationOrdered,
+} from './request-messages';
 
 // ------------------------------------------------------------------ who
 
@@ -544,8 +550,20 @@ export const routes: AnyRoute[] = [
     resource: 'project',
     body: s.issueRectificationBody,
     successStatus: 201,
-    handler: async ({ resource, principal, body, services }) =>
-      services.rectifications.issue(resource!.id, principal.orgId, principal.id, body),
+    // with an engine: 409 unless in construction, row + `rectification-ordered` in one transaction
+    // (services/api/request-messages.ts)
+    handler: async ({ resource, principal, body, services }) => {
+      const { orderRule: _rule, ...order } = body; // the rule travels with the message only
+      const engine = services.engine;
+      if (engine) await assertInConstruction(engine, services.dataSource, resource!.id, '整改通知');
+      return services.rectifications.issue(
+        resource!.id,
+        principal.orgId,
+        principal.id,
+        order,
+        engine ? publishRectificationOrdered(engine, resource!.id, principal.orgId, body) : undefined,
+      );
+    },
   }),
   route({
     id: 'rectifications.respond',
@@ -647,8 +665,17 @@ export const routes: AnyRoute[] = [
     resource: 'project',
     body: s.changeRequestBody,
     successStatus: 201,
-    handler: async ({ resource, principal, body, services }) =>
-      services.lifecycle.requestChange(resource!.id, principal.id, body),
+    // with an engine: 409 unless in construction, row + `change-requested` in one transaction
+    handler: async ({ resource, principal, body, services }) => {
+      const engine = services.engine;
+      if (engine) await assertInConstruction(engine, services.dataSource, resource!.id, '变更申请');
+      return services.lifecycle.requestChange(
+        resource!.id,
+        principal.id,
+        body,
+        engine ? publishChangeRequested(engine, resource!.id) : undefined,
+      );
+    },
   }),
   route({
     id: 'changeRequests.decide',
@@ -685,8 +712,17 @@ export const routes: AnyRoute[] = [
     resource: 'project',
     body: s.delayRequestBody,
     successStatus: 201,
-    handler: async ({ resource, principal, body, services }) =>
-      services.lifecycle.requestDelay(resource!.id, principal.id, body),
+    // with an engine: 409 unless in construction, row + `acceptance-delay-requested` in one transaction
+    handler: async ({ resource, principal, body, services }) => {
+      const engine = services.engine;
+      if (engine) await assertInConstruction(engine, services.dataSource, resource!.id, '延期验收申请');
+      return services.lifecycle.requestDelay(
+        resource!.id,
+        principal.id,
+        body,
+        engine ? publishDelayRequested(engine, resource!.id) : undefined,
+      );
+    },
   }),
   route({
     id: 'delayRequests.decide',

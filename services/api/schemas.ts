@@ -132,6 +132,7 @@ export const approvedAmountBody = z.strictObject({ amount: moneySchema });
 export const issueRectificationBody = z.strictObject({
   issue: z.string().trim().min(1).max(2000),
   deadline: isoDate,
+  orderRule: z.enum(['R26', 'R27']).optional().describe('R26 限期整改（默认）；R27 严重逾期等，并压缩下一年度预算'),
 });
 
 export const respondRectificationBody = z.strictObject({ response: z.string().trim().min(1).max(2000) });

@@ -4,7 +4,7 @@
  * delay requests (R22.3), self-evaluation (R23), and the statutory status of each project that
  * the manager's dashboard shows. Deadlines are counted on the Chinese working-day calendar.
  */
-import type { DataSource, EntitySchema, FindOptionsWhere } from 'typeorm';
+import type { DataSource, EntityManager, EntitySchema, FindOptionsWhere } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { z } from 'zod';
 import {
@@ -29,6 +29,8 @@ import {
   type Acceptance,
   type AttachmentKind,
   type ChangeCase,
+  type ChangeRequest,
+  type DelayRequest,
   type Project,
   type ProjectCategory,
 } from './entities';
@@ -173,6 +175,9 @@ export interface StatutoryStatus {
 }
 
 /** The columns every request awaiting a decision has (R20 change, R22.3 delay). */
+/** Runs in the request's transaction with the new row; throwing rolls the row back. */
+export type AfterOpen<T> = (m: EntityManager, row: T) => Promise<void>;
+
 interface DecidedRequest {
   id: number;
   projectId: number;
@@ -273,11 +278,12 @@ export class LifecycleService {
     projectId: number,
     userId: number,
     input: { changeCase: ChangeCase; description: string; newAmount: Money },
+    publish?: AfterOpen<ChangeRequest>,
   ) {
     const p = await this.project(projectId);
     const problem = changeRequestProblem(p.approvedAmount, input.newAmount);
     if (problem) throw new HttpError(422, problem, { rule: 'R20' });
-    return this.openRequest(ChangeRequestEntity, projectId, userId, input, '已有待审批的变更申请');
+    return this.openRequest(ChangeRequestEntity, projectId, userId, input, '已有待审批的变更申请', publish);
   }
 
   decideChange(projectId: number, changeId: number, userId: number, input: { approved: boolean; note?: string }) {
@@ -293,39 +299,49 @@ export class LifecycleService {
     projectId: number,
     userId: number,
     input: { contractedDate: string; requestedDate: string; reason: string },
+    publish?: AfterOpen<DelayRequest>,
   ) {
     await this.project(projectId);
     const problem = delayRequestProblem(this.today(), input.contractedDate, input.requestedDate);
     if (problem) throw new HttpError(422, problem, { rule: 'R22.3' });
-    return this.openRequest(DelayRequestEntity, projectId, userId, input, '已有待审批的延期申请');
+    return this.openRequest(DelayRequestEntity, projectId, userId, input, '已有待审批的延期申请', publish);
   }
 
   decideDelay(projectId: number, delayId: number, userId: number, input: { approved: boolean; note?: string }) {
     return this.decideRequest(DelayRequestEntity, projectId, delayId, userId, input, '延期申请');
   }
 
-  /** Opens a request awaiting a decision (R20, R22.3): one pending request per project at a time. */
+  /**
+   * Opens a request awaiting a decision (R20, R22.3): one pending request per project at a time.
+   * `afterInsert` runs in the same transaction with the new row (the API publishes the process
+   * message there, keyed by the row's id): if it throws, the row is not written.
+   */
   private async openRequest<T extends DecidedRequest>(
     entity: EntitySchema<T>,
     projectId: number,
     userId: number,
     input: Omit<T, keyof DecidedRequest>,
     pendingMessage: string,
+    afterInsert?: AfterOpen<T>,
   ): Promise<T> {
-    const repo = this.ds.getRepository(entity);
-    if (await repo.existsBy({ projectId, status: 'submitted' } as FindOptionsWhere<T>))
-      throw new HttpError(409, pendingMessage);
-    const res = await repo.insert({
-      projectId,
-      ...input,
-      status: 'submitted',
-      decisionNote: null,
-      requestedBy: userId,
-      requestedAt: this.now().toISOString(),
-      decidedBy: null,
-      decidedAt: null,
-    } as unknown as QueryDeepPartialEntity<T>);
-    return repo.findOneByOrFail({ id: Number(res.identifiers[0]!.id) } as FindOptionsWhere<T>);
+    return this.ds.transaction(async (m) => {
+      const repo = m.getRepository(entity);
+      const pending = await repo.findOneBy({ projectId, status: 'submitted' } as FindOptionsWhere<T>);
+      if (pending) throw new HttpError(409, pendingMessage, { pendingId: pending.id });
+      const res = await repo.insert({
+        projectId,
+        ...input,
+        status: 'submitted',
+        decisionNote: null,
+        requestedBy: userId,
+        requestedAt: this.now().toISOString(),
+        decidedBy: null,
+        decidedAt: null,
+      } as unknown as QueryDeepPartialEntity<T>);
+      const row = await repo.findOneByOrFail({ id: Number(res.identifiers[0]!.id) } as FindOptionsWhere<T>);
+      if (afterInsert) await afterInsert(m, row);
+      return row;
+    });
   }
 
   /** Approves or rejects a pending request once. */

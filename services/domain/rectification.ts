@@ -59,10 +59,22 @@ export class RectificationService {
     return o;
   }
 
-  async issue(projectId: number, issuerOrgId: number, userId: number, input: { issue: string; deadline: string }) {
-    const id = await this.ds.transaction((m) =>
-      issueRectificationOrder(m, { projectId, issuerOrgId, userId, ...input }, this.now()),
-    );
+  /**
+   * `afterInsert` runs in the order's transaction with its id (the API publishes
+   * `rectification-ordered` there, keyed by the id): if it throws, the order is not written.
+   */
+  async issue(
+    projectId: number,
+    issuerOrgId: number,
+    userId: number,
+    input: { issue: string; deadline: string },
+    afterInsert?: (m: EntityManager, orderId: number) => Promise<void>,
+  ) {
+    const id = await this.ds.transaction(async (m) => {
+      const orderId = await issueRectificationOrder(m, { projectId, issuerOrgId, userId, ...input }, this.now());
+      if (afterInsert) await afterInsert(m, orderId);
+      return orderId;
+    });
     return this.view(id);
   }
 
