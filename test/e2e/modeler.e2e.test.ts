@@ -109,6 +109,9 @@ describeBrowser('modeler (browser)', () => {
     );
     const rows = await modeler.problemRows().allInnerTexts();
     expect(rows.some((r) => r.includes('缺少作业类型') && r.includes('错误'))).toBe(true);
+    // the lint message in Chinese (modeler-ui/src/modeler/lint-messages.ts), not @camunda/linting's English
+    expect(rows.some((r) => r.includes('「服务任务」必须设置「任务定义类型」'))).toBe(true);
+    expect(rows.join('\n')).not.toMatch(/must have|is not supported/);
     // the error is drawn on the element too
     await page.locator('[data-element-id="noJobType"]').first().waitFor();
     await page
