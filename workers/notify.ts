@@ -24,8 +24,14 @@ import {
 import { sanitizeHeader } from '../services/notify/address';
 import type { WorkerDeps } from './deps';
 import { complete, defineWorker, type JobInfo } from './framework';
-import { recordKeyProjectApproval } from '../services/domain/process-records';
-import { findProject, todayIn } from './support';
+import type { ChangeCase } from '../services/domain/entities';
+import {
+  closeRectificationOrder,
+  dayOf,
+  recordKeyProjectApproval,
+  recordRefusedRequest,
+} from '../services/domain/process-records';
+import { findProject, todayIn, toMoney } from './support';
 
 type Decision = {
   kind: 'decision';
@@ -129,6 +135,14 @@ export const notifyInput = z.object({
   approvalDocumentNo: z.string().trim().max(100).nullish(),
   keyApprovedInvestment: z.number().nonnegative().nullish(),
   adHocReason: reason,
+  /** the decisions a notice records in the domain (R20, R22.3, R26) */
+  rectificationId: z.string().nullish(),
+  changeCase: z.string().nullish(),
+  changeNewContent: z.string().max(5000).nullish(),
+  changeTotalInvestment: z.number().nonnegative().nullish(),
+  requestedAcceptanceDate: z.string().nullish(),
+  contractedAcceptanceDate: z.string().nullish(),
+  delayReason: z.string().max(5000).nullish(),
   notInPlanReason: reason,
   changeIneligibleReason: reason,
   changeApprovalReason: reason,
@@ -214,7 +228,72 @@ function applicationCallMail(baseUrl: string, planYear: number, deadline: string
   };
 }
 
+const CHANGE_CASES: Record<string, ChangeCase> = {
+  'case-1': 'deployment',
+  'case-2': 'optimisation',
+  'case-3': 'business-need',
+};
+
 export function createNotifyWorker(deps: WorkerDeps) {
+  /**
+   * The decisions whose branch reaches no worker but this notice: a refused change (R20) or delay
+   * (R22.3) request, and a rectification found satisfactory (R26, the order is closed).
+   */
+  const recordDecision = async (
+    m: EntityManager,
+    template: string,
+    v: NotifyInput,
+    project: Project,
+    today: string,
+  ) => {
+    const now = deps.clock();
+    if (template === 'rectified' && v.rectificationId && /^\d+$/.test(v.rectificationId))
+      await closeRectificationOrder(m, Number(v.rectificationId), now);
+    if (template === 'change-rejected' || template === 'change-ineligible') {
+      const note = template === 'change-rejected' ? v.changeApprovalReason : v.changeIneligibleReason;
+      const changeCase = v.changeCase ? CHANGE_CASES[v.changeCase] : undefined;
+      await recordRefusedRequest(
+        m,
+        project.id,
+        'change',
+        {
+          note: note?.trim() || null,
+          change:
+            v.changeNewContent && changeCase
+              ? {
+                  changeCase,
+                  description: v.changeNewContent,
+                  newAmount:
+                    v.changeTotalInvestment != null
+                      ? toMoney(v.changeTotalInvestment)
+                      : (project.approvedAmount ?? project.totalInvestment),
+                }
+              : undefined,
+        },
+        now,
+      );
+    }
+    if (template === 'delay-rejected') {
+      const requestedDate = dayOf(v.requestedAcceptanceDate);
+      await recordRefusedRequest(
+        m,
+        project.id,
+        'delay',
+        {
+          note: v.delayReviewReason?.trim() || null,
+          delay: requestedDate
+            ? {
+                contractedDate: dayOf(v.contractedAcceptanceDate) ?? today,
+                requestedDate,
+                reason: v.delayReason?.trim() || '（流程中申请）',
+              }
+            : undefined,
+        },
+        now,
+      );
+    }
+  };
+
   const render = (
     template: string,
     v: NotifyInput,
@@ -275,6 +354,7 @@ export function createNotifyWorker(deps: WorkerDeps) {
     if (v.projectId && !project) throw new NotifyConfigError(`项目不存在：${v.projectId}`);
     const today = todayIn(deps.clock);
     const { mail, purpose } = render(template, v, project, today);
+    if (project) await recordDecision(m, template, v, project, today);
     if (template === 'key-project-rejected' && project) {
       // R5: the rejected branch of Gateway_KeyProjectApproved reaches no other worker, so the
       // notice records 区发改委's decision (the approved branch: egov.investment-plan-register)

@@ -18,6 +18,7 @@ import {
   OrganisationEntity,
   PostEvaluationEntity,
   ProcurementEntity,
+  RectificationOrderEntity,
   ProgressReportEntity,
   SelfEvaluationEntity,
   ServiceUnitEntity,
@@ -437,4 +438,54 @@ export async function keyProjectApprovalView(m: EntityManager, projectId: number
     decidedOn: r.decidedOn,
     recordedAt: r.recordedAt,
   }));
+}
+
+// ---------------------------------------------------------------- decisions announced by egov.notify
+
+/**
+ * R20 / R22.3: a change or delay request the process refused (ineligible, or not approved). A
+ * pending request the department filed through the API is the one decided; otherwise the refused
+ * request is recorded as decided, so the project's file shows it.
+ */
+export async function recordRefusedRequest(
+  m: EntityManager,
+  projectId: number,
+  what: 'change' | 'delay',
+  input: {
+    note: string | null;
+    change?: { changeCase: ChangeCase; description: string; newAmount: Money };
+    delay?: { contractedDate: string; requestedDate: string; reason: string };
+  },
+  now: Date,
+): Promise<void> {
+  const decided = {
+    status: 'rejected' as const,
+    decisionNote: input.note,
+    decidedBy: PROCESS_USER,
+    decidedAt: now.toISOString(),
+  };
+  const opened = { requestedBy: PROCESS_USER, requestedAt: now.toISOString() };
+  if (what === 'change') {
+    const repo = m.getRepository(ChangeRequestEntity);
+    const pending = await repo.findOneBy({ projectId, status: 'submitted' });
+    if (pending) await repo.update({ id: pending.id }, decided);
+    else if (input.change) await repo.insert({ projectId, ...input.change, ...opened, ...decided });
+    return;
+  }
+  const repo = m.getRepository(DelayRequestEntity);
+  const pending = await repo.findOneBy({ projectId, status: 'submitted' });
+  if (pending) await repo.update({ id: pending.id }, decided);
+  else if (input.delay) await repo.insert({ projectId, ...input.delay, ...opened, ...decided });
+}
+
+/** R26: the supervising body found the rectification satisfactory (Task_RectificationVerify). */
+export async function closeRectificationOrder(m: EntityManager, orderId: number, now: Date): Promise<boolean> {
+  const repo = m.getRepository(RectificationOrderEntity);
+  const order = await repo.findOneBy({ id: orderId });
+  if (!order || order.status === 'closed') return false;
+  await repo.update(
+    { id: orderId },
+    { status: 'closed', closedAt: now.toISOString(), respondedAt: order.respondedAt ?? now.toISOString() },
+  );
+  return true;
 }

@@ -24,6 +24,7 @@ import {
 import { LedgerService } from '../../services/domain/ledger';
 import { LifecycleService } from '../../services/domain/lifecycle';
 import { PlanService } from '../../services/domain/plans';
+import { RectificationService } from '../../services/domain/rectification';
 import { createAcceptanceDateUpdateWorker } from '../../workers/acceptance-date-update';
 import { createAcceptanceDocsCheckWorker } from '../../workers/acceptance-docs-check';
 import { createAcceptanceRecordWorker } from '../../workers/acceptance-record';
@@ -38,6 +39,7 @@ import { createPlanPublishWorker } from '../../workers/plan-publish';
 import { budgetInputs, createPostEvaluationRecordWorker } from '../../workers/post-evaluation-record';
 import { createProcurementRecordWorker } from '../../workers/procurement-record';
 import { createProgressReportRecordWorker } from '../../workers/progress-report-record';
+import { createRectificationRegisterWorker } from '../../workers/rectification-register';
 import { createSelfEvaluationSubmitWorker } from '../../workers/self-evaluation-submit';
 import { createUnitsDesignateWorker } from '../../workers/units-designate';
 import type { JobInfo } from '../../workers/framework';
@@ -458,6 +460,60 @@ describe('reports, changes and evaluations (R15, R20, R22.3, R23, R29)', () => {
     });
     // the data bureau's own post-evaluations (API) feed the budget too
     expect((await new DeliveryService(env.ds).postEvaluationsForBudget(2026)).map((r) => r.projectId)).toContain(p.id);
+  });
+
+  it('the refusal notices record the refused change (R20) and delay (R22.3); 整改合格 closes the order (R26)', async () => {
+    const lifecycle = new LifecycleService(env.ds, env.deps.calendar, env.clock.now);
+    const notify = w(createNotifyWorker);
+    const p = await addProject(env, { stage: 'implementation', approvedAmount: '100.00' });
+    await onceAndAgain(
+      notify,
+      {
+        projectId: pid(p),
+        changeCase: 'case-3',
+        changeNewContent: '增加移动端',
+        changeTotalInvestment: 99,
+        changeApprovalReason: '理由不充分',
+      },
+      { customHeaders: { template: 'change-rejected', recipients: 'department' } },
+    );
+    expect(await lifecycle.changeRequests(p.id)).toEqual([
+      expect.objectContaining({
+        changeCase: 'business-need',
+        newAmount: '99.00',
+        status: 'rejected',
+        decisionNote: '理由不充分',
+      }),
+    ]);
+    const pending = await lifecycle.requestDelay(p.id, 1, {
+      contractedDate: '2026-12-31',
+      requestedDate: '2027-03-31',
+      reason: '设备到货延迟',
+    });
+    await onceAndAgain(
+      notify,
+      { projectId: pid(p), requestedAcceptanceDate: '2027-03-31', delayReviewReason: '可按期验收' },
+      { customHeaders: { template: 'delay-rejected', recipients: 'department' } },
+    );
+    expect(await lifecycle.delayRequests(p.id)).toEqual([
+      expect.objectContaining({ id: pending.id, status: 'rejected', decisionNote: '可按期验收' }),
+    ]);
+    const order = await run(env, w(createRectificationRegisterWorker), {
+      projectId: pid(p),
+      rectificationIssues: '未按期报送进度',
+      orderedBy: 'data-bureau',
+      rectificationDays: 5,
+    });
+    const rectificationId = vars(order).rectificationId as string;
+    await onceAndAgain(
+      notify,
+      { projectId: pid(p), rectificationId },
+      { customHeaders: { template: 'rectified', recipients: 'department' } },
+    );
+    expect(await new RectificationService(env.ds, env.clock.now).view(Number(rectificationId))).toMatchObject({
+      status: 'closed',
+      overdue: false,
+    });
   });
 
   it('keeps the helper honest: inPlans admits a payment', async () => {
