@@ -8,8 +8,32 @@ import { chinaDate } from '../calendar';
 import { HttpError, notFound } from '../http/problem';
 import { OrganisationEntity, RectificationOrderEntity, type RectificationOrder } from './entities';
 
+/**
+ * `terminated`: the project was terminated (R26) while the order was still open — no longer owed.
+ * Stored in the same `status` column (varchar 20) beside the entity's open/responded/closed.
+ */
+export const RECTIFICATION_TERMINATED = 'terminated';
+
+/** Closed or terminated orders are no longer owed. */
+export function isRectificationFinished(order: Pick<RectificationOrder, 'status'>): boolean {
+  return order.status === 'closed' || (order.status as string) === RECTIFICATION_TERMINATED;
+}
+
 export function isRectificationOverdue(order: Pick<RectificationOrder, 'status' | 'deadline'>, today: string): boolean {
-  return order.status !== 'closed' && today > order.deadline;
+  return !isRectificationFinished(order) && today > order.deadline;
+}
+
+/**
+ * R26: the project is terminated — its orders still open or responded are marked `terminated`
+ * (closedAt = now), in the caller's transaction (egov.project-terminate's `ctx.once`). Returns
+ * how many were marked.
+ */
+export async function terminateRectificationOrders(m: EntityManager, projectId: number, now: Date): Promise<number> {
+  const repo = m.getRepository(RectificationOrderEntity);
+  const owed = (await repo.findBy({ projectId })).filter((o) => !isRectificationFinished(o));
+  for (const o of owed)
+    await repo.update({ id: o.id }, { status: RECTIFICATION_TERMINATED as never, closedAt: now.toISOString() });
+  return owed.length;
 }
 
 export class RectificationDeadlineError extends HttpError {

@@ -439,7 +439,11 @@ describe('project-lifecycle end to end: during construction', () => {
     await w.at('2027-01-04T09:00:00+08:00');
     await includeInPlan(run);
     await run.open('Task_ProjectStart');
-    await run.publish('change-requested');
+    await run.file('change-requests', 'wjw.owner', {
+      changeCase: 'optimisation',
+      description: '复用省平台随访终端',
+      newAmount: '120',
+    });
     await run.complete('Task_ChangeRequestForm', run.deptGroup, {
       changeCase: 'case-2',
       changeOriginalContent: '自建随访终端',
@@ -451,7 +455,11 @@ describe('project-lifecycle end to end: during construction', () => {
     });
     await run.complete('Task_ChangeApproval', 'government', opinion('pass', '同意变更'));
     await run.reached('EndEvent_ChangeApproved');
-    await run.publish('acceptance-delay-requested');
+    await run.file('delay-requests', 'wjw.owner', {
+      contractedDate: '2027-11-30',
+      requestedDate: '2028-03-31',
+      reason: '设备到货延迟',
+    });
     await run.complete('Task_DelayRequestForm', run.deptGroup, {
       requestedAcceptanceDate: '2028-03-31',
       delayReason: '设备到货延迟',
@@ -480,15 +488,11 @@ describe('project-lifecycle end to end: during construction', () => {
     await includeInPlan(run);
     await w.at('2027-02-01T10:00:00+08:00');
     await run.open('Task_ProjectStart');
-    await run.publish('rectification-ordered', {
-      rectificationIssues: '未按规定开展等保测评',
-      rectificationDays: 10,
-      orderedBy: 'cyberspace-office',
-      orderRule: 'R26',
-    });
+    // ten working days from 1 February 2027 (labelled 2027 fixture: no Spring Festival in it)
+    await run.file('rectifications', 'wxb.staff', { issue: '未按规定开展等保测评', deadline: '2027-02-15' });
     const [rectify] = await run.open('Task_Rectify');
     const due = String((await run.vars()).rectificationDueDate ?? rectify!.dueDate);
-    // ten working days from 1 February 2027 (labelled 2027 fixture: no Spring Festival in it)
+    // the supervisor's deadline, a working day, is the task's due date (end of the day)
     expect(Date.parse(rectify!.dueDate!)).toBe(Date.parse('2027-02-15T23:59:59+08:00'));
     expect(await run.table('rectification_order', ['deadline'])).toEqual([{ deadline: '2027-02-15' }]);
     await w.at(new Date(Date.parse(due) + 1000).toISOString());
@@ -506,9 +510,11 @@ describe('project-lifecycle end to end: during construction', () => {
     expect(trail).toContain('Task_ProjectStart:TERMINATED');
     expect(trail.filter((e) => e.startsWith('Task_PreliminaryAcceptance'))).toEqual([]);
     expect(await run.project()).toMatchObject({ stage: 'terminated' });
-    expect(await run.table('rectification_order', ['issue', 'deadline'])).toEqual([
-      { issue: '未按规定开展等保测评', deadline: '2027-02-15' },
+    // the order the project still owed ends with it (terminated, dated)
+    expect(await run.table('rectification_order', ['issue', 'deadline', 'status'])).toEqual([
+      { issue: '未按规定开展等保测评', deadline: '2027-02-15', status: 'terminated' },
     ]);
+    expect((await run.rows('rectification_order'))[0]!.closed_at).toBeTruthy();
   }, 180_000);
 });
 
@@ -693,7 +699,11 @@ describe('project-lifecycle end to end: the other outcomes', () => {
     await includeInPlan(run);
     await w.at('2027-04-01T10:00:00+08:00');
     await run.open('Task_ProjectStart');
-    await run.publish('change-requested');
+    await run.file('change-requests', 'jyj.owner', {
+      changeCase: 'business-need',
+      description: '增加校外培训机构监管',
+      newAmount: '100',
+    });
     await run.complete('Task_ChangeRequestForm', run.deptGroup, {
       changeCase: 'none',
       changeOriginalContent: '食堂视频接入',
@@ -706,7 +716,11 @@ describe('project-lifecycle end to end: the other outcomes', () => {
     await run.reached('EndEvent_ChangeIneligible');
     expect(await run.trail()).toContain('Task_NotifyChangeIneligible:COMPLETED');
     expect(String((await run.vars()).changeIneligibleReason)).toContain('R20');
-    await run.publish('acceptance-delay-requested');
+    await run.file('delay-requests', 'jyj.owner', {
+      contractedDate: '2027-11-30',
+      requestedDate: '2028-06-30',
+      reason: '需求变化',
+    });
     await run.complete('Task_DelayRequestForm', run.deptGroup, {
       requestedAcceptanceDate: '2028-06-30',
       delayReason: '需求变化',
@@ -714,10 +728,9 @@ describe('project-lifecycle end to end: the other outcomes', () => {
     await run.complete('Task_DelayReview', 'data-bureau', opinion('fail', '理由不充分'));
     await run.reached('EndEvent_DelayRejected');
     for (const [i, verdict] of (['pass', 'fail'] as const).entries()) {
-      await run.publish('rectification-ordered', {
-        rectificationIssues: `问题${i + 1}：未按期报送材料`,
-        rectificationDays: 10,
-        orderedBy: 'data-bureau',
+      await run.file('rectifications', 'sjj.staff', {
+        issue: `问题${i + 1}：未按期报送材料`,
+        deadline: '2027-04-15',
         orderRule: i === 0 ? 'R26' : 'R27',
       });
       await run.complete('Task_Rectify', run.deptGroup, {

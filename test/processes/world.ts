@@ -16,12 +16,17 @@
  * test/workers/helpers.ts (New Year's Day only — not the State Council's arrangement), and a
  * fixture of the same kind for 2028.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '../../config';
 import { submitAndStart } from '../../services/api/process-routes';
+import { createApiRouter } from '../../services/api/router';
+import { createApp } from '../../services/app';
+import { createLogger } from '../../services/logger';
 import { createDomainServices, type ApiServices } from '../../services/api/services';
 import { WorkingDayCalendar, type HolidayOverride } from '../../services/calendar';
 import { openDatabase } from '../../services/db/data-source';
@@ -37,6 +42,7 @@ import type { TaskActor, TaskView } from '../../services/tasks/task-service';
 import { createWorkerConfig, createWorkers } from '../../workers';
 import { startWorkers, type RunningWorkers } from '../../workers/runner';
 import { createTestDatabase, type TestDatabase } from '../support/db';
+import { Client } from '../services/support/api';
 import { eventually, incidentsOf, NOW, startTestEngine, trail, type TestEngine } from '../support/engine';
 import { FakeClock, FIXTURE_2027 } from '../workers/helpers';
 
@@ -94,6 +100,12 @@ export interface World {
   users: Map<string, Actor>;
   /** the staff member who acts for a candidate group (`dept:JYJ`, `finance`, …) */
   actorFor(group: string): Actor;
+  /**
+   * A logged-in HTTP client of the real API (createApp + the route table) over these services —
+   * how departments and supervisors file change/delay requests and rectification orders; the
+   * server starts on first use.
+   */
+  api(username: string): Promise<Client>;
   /** moves the services', the workers' and the engine's clock together */
   at(iso: string): Promise<void>;
   close(): Promise<void>;
@@ -157,6 +169,21 @@ export async function openWorld(label: string, startAt = '2026-09-15T10:00:00+08
     now: () => clock.now().getTime(),
   });
   await gatewayNotifier.runOnce(); // the first poll only sets the cursor to "now"
+  let server: http.Server | null = null;
+  let baseUrl: Promise<string> | null = null;
+  const serve = async () => {
+    const logger = createLogger(config);
+    const app = createApp({
+      config,
+      logger,
+      dataSource: ds,
+      engine: t.client,
+      api: createApiRouter({ config, dataSource: ds, services, logger }),
+    });
+    server = http.createServer(app);
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
   const world: World = {
     gatewayNotifier,
     t,
@@ -171,11 +198,22 @@ export async function openWorld(label: string, startAt = '2026-09-15T10:00:00+08
       if (!found) throw new Error(`no user for group ${group}`);
       return found;
     },
+    async api(username) {
+      baseUrl ??= serve();
+      const client = new Client(await baseUrl);
+      await client.login(username, PASSWORD);
+      return client;
+    },
     async at(iso) {
       clock.set(iso);
       await t.sdk.pinClock({ timestamp: Date.parse(iso) });
     },
     async close() {
+      if (server) {
+        const s = server as http.Server;
+        s.closeAllConnections();
+        await new Promise((r) => s.close(r));
+      }
       await workers.close(2_000);
       await t.stop();
       await ds.destroy();
@@ -299,8 +337,28 @@ export class LifeRun {
     return task;
   }
 
+  /**
+   * Publishes a message another process publishes in production (`joint-review-opened` of
+   * annual-planning). The API's messages (change, delay, rectification) go through `file`.
+   */
   async publish(name: string, variables: Vars = {}): Promise<void> {
     await this.w.t.sdk.publishMessage({ name, correlationKey: String(this.projectId), variables, timeToLive: 0 });
+  }
+
+  /**
+   * Files a change request (R20), a delay request (R22.3) or a rectification order (R26/R27)
+   * through the API as `username` — the route publishes the process message (no hand-published
+   * messages); expects 201 and returns the row.
+   */
+  async file(
+    what: 'change-requests' | 'delay-requests' | 'rectifications',
+    username: string,
+    body: Vars,
+  ): Promise<Record<string, unknown>> {
+    const client = await this.w.api(username);
+    const res = await client.post(`/api/projects/${this.projectId}/${what}`, body);
+    if (res.status !== 201) throw new Error(`${what} as ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
   }
 
   async trail(): Promise<string[]> {
