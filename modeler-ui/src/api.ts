@@ -224,6 +224,7 @@ export const ATTACHMENT_KINDS = {
   'feasibility-report': '可行性研究报告',
   'application-form': '申报表',
   'framework-plan': '框架方案',
+  'resource-catalogue': '信息资源目录',
   'acceptance-report': '验收报告',
   'construction-summary': '建设总结',
   'security-assessment': '等保测评',
@@ -264,7 +265,11 @@ export interface ApplicationForm {
   urgent: boolean;
   participantOrgCodes: string[];
   sharingAnalysis: string;
+  /** R14: the project buys hardware/software products → securityStatement required */
+  procuresProducts: boolean;
   securityStatement?: string;
+  /** R16/R24 items ticked (keys of services/domain/r24-items.ts R24_ITEMS) */
+  r24Compliance: string[];
 }
 
 /** R3 project categories and construction kinds (services/domain/entities.ts) */

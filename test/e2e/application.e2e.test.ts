@@ -16,6 +16,7 @@ import {
   startTestServer,
   type TestServer,
 } from '../support/browser';
+import { R24_ITEMS, R24_KEYS } from '../../services/domain/r24-items';
 import { ApplyPage } from './pages/ApplyPage';
 import { LayoutPage } from './pages/LayoutPage';
 import { LoginPage } from './pages/LoginPage';
@@ -82,8 +83,16 @@ describeBrowser('application submission (browser)', () => {
         contactPhone: '0564-6667788',
         email: 'jyj.apply@yeji.gov.cn',
         sharingAnalysis: '身份数据接入区共享交换平台（R9）。',
+        securityStatement: '采购的服务器与数据库均为安全可靠产品（R14）。',
       });
       await apply.choose('升级改造');
+      // R16/R24: the hint names what is not ticked until every item is
+      const hint = page.locator('[data-test="r24-hint"]');
+      await expect(hint.innerText()).resolves.toContain(R24_ITEMS['domestic-crypto']);
+      for (const label of Object.values(R24_ITEMS)) {
+        await page.locator('[data-test="r24-compliance"] .el-checkbox').filter({ hasText: label }).first().click();
+      }
+      await hint.waitFor({ state: 'detached' });
       await expect(page.locator('[data-test="investment-total"]').innerText()).resolves.toBe('100.00');
       const files: Record<string, string> = {};
       for (const kind of ['construction-basis', 'construction-plan', 'budget-estimate', 'feasibility-report']) {
@@ -111,6 +120,15 @@ describeBrowser('application submission (browser)', () => {
       );
       expect(pathOf.processInstanceKey).toBe(items[0]!.processInstanceKey);
       expect(pathOf.timeline.length).toBeGreaterThan(0);
+      // what was ticked and stated on the screen is in version 1 of 附件1
+      const v1 = await api<{ form: { r24Compliance: string[]; procuresProducts: boolean; securityStatement: string } }>(
+        `/api/projects/${items[0]!.id}/applications/1`,
+      );
+      expect(v1.form).toMatchObject({
+        r24Compliance: R24_KEYS,
+        procuresProducts: true,
+        securityStatement: '采购的服务器与数据库均为安全可靠产品（R14）。',
+      });
 
       // the attachment downloads with the uploaded bytes (through the browser's session)
       const link = links.filter({ hasText: 'feasibility-report.pdf' });
@@ -140,6 +158,12 @@ describeBrowser('application submission (browser)', () => {
       await apply.submit();
       await apply.error().waitFor();
       await expect(apply.error().innerText()).resolves.toContain('R6');
+      // R14: a project that buys products states that they are 安全可靠; one that buys none need not
+      for (const kind of ['construction-basis', 'construction-plan', 'budget-estimate', 'feasibility-report']) {
+        await apply.attach(kind, pdf(`r14-${kind}.pdf`, kind));
+      }
+      await apply.submit();
+      await page.locator('[data-test="apply-error"]', { hasText: 'R14' }).waitFor();
     } finally {
       await context.close();
     }
