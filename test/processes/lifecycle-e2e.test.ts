@@ -754,7 +754,17 @@ describe('project-lifecycle end to end: the other outcomes', () => {
     expect(trail.filter((e) => e.startsWith('Timer_RectificationOverdue'))).toEqual([]);
     expect(await run.state()).toBe('ACTIVE');
     expect((await run.project()).stage).not.toBe('suspended');
-    expect(await run.table('rectification_order', ['issue'])).toHaveLength(2);
+    // the API's rows, decided by the process: the refused change and delay are rejected (with the
+    // reason), the first order closed on its passed verification, the second still owed
+    expect(await run.table('change_request', ['status'])).toEqual([{ status: 'rejected' }]);
+    expect(String((await run.rows('change_request'))[0]!.decision_note)).toContain('R20');
+    expect(await run.table('delay_request', ['requested_date', 'status'])).toEqual([
+      { requested_date: '2028-06-30', status: 'rejected' },
+    ]);
+    expect(await run.table('rectification_order', ['issue', 'status'])).toEqual([
+      { issue: '问题1：未按期报送材料', status: 'closed' },
+      { issue: '【R27】问题2：未按期报送材料', status: 'open' },
+    ]);
   }, 180_000);
 
   it('R19.3 not carried out in its year: written explanation, funds recovered, construction continues', async () => {
