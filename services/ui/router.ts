@@ -17,7 +17,7 @@ export const uiDist = path.join(uiRoot, 'dist');
 export type UiMode = 'static' | 'vite';
 
 export interface UiRouterOptions {
-  /** default: static when NODE_ENV=production or modeler-ui/dist/index.html exists, else vite */
+  /** default: static in production or when modeler-ui/dist is newer than the UI's sources, else vite */
   mode?: UiMode;
   /** directory of the built UI (tests may build into a temporary directory) */
   distDir?: string;
@@ -32,9 +32,31 @@ export interface UiRouter extends Router {
 /** Paths the SPA never owns: they must reach the API or the app's 404 handler. */
 const notUiPath = /^\/(api|healthz|readyz)(\/|$)/;
 
-export function chooseUiMode(config: Pick<Config, 'NODE_ENV'>, distDir = uiDist): UiMode {
+/**
+ * Production always serves the build. Elsewhere a build is served only while it is current — built
+ * after the last change to the UI's sources — so a stale `dist/` left by an earlier `npm run
+ * build:ui` can never hide the sources a developer (or a browser test) is running.
+ */
+export function chooseUiMode(config: Pick<Config, 'NODE_ENV'>, distDir = uiDist, sourceDir = uiRoot): UiMode {
   if (config.NODE_ENV === 'production') return 'static';
-  return fs.existsSync(path.join(distDir, 'index.html')) ? 'static' : 'vite';
+  const index = path.join(distDir, 'index.html');
+  if (!fs.existsSync(index)) return 'vite';
+  return fs.statSync(index).mtimeMs >= newestSourceChange(sourceDir, distDir) ? 'static' : 'vite';
+}
+
+/** The newest modification time under the UI's sources (skipping the build and dependencies). */
+function newestSourceChange(dir: string, distDir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (full === distDir || entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+      newest = Math.max(newest, newestSourceChange(full, distDir));
+    } else if (entry.isFile()) {
+      newest = Math.max(newest, fs.statSync(full).mtimeMs);
+    }
+  }
+  return newest;
 }
 
 export async function createUiRouter(

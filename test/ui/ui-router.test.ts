@@ -49,10 +49,26 @@ describe('UI router (static build)', () => {
   });
   afterAll(() => fs.rmSync(dist, { recursive: true, force: true }));
 
-  it('should choose static files in production or when a build exists, Vite otherwise', () => {
+  it('should choose static files in production or when a current build exists, Vite otherwise', () => {
     expect(chooseUiMode({ NODE_ENV: 'production' }, '/nonexistent')).toBe('static');
-    expect(chooseUiMode({ NODE_ENV: 'development' }, dist)).toBe('static');
     expect(chooseUiMode({ NODE_ENV: 'development' }, '/nonexistent')).toBe('vite');
+    // a build newer than every source is served; one older than a source change is not
+    const src = fs.mkdtempSync(path.join(os.tmpdir(), 'ui-src-'));
+    try {
+      fs.mkdirSync(path.join(src, 'src'));
+      const source = path.join(src, 'src', 'App.vue');
+      fs.writeFileSync(source, '<template />');
+      const index = path.join(dist, 'index.html');
+      const t = Date.now() / 1000;
+      fs.utimesSync(source, t - 60, t - 60);
+      fs.utimesSync(index, t, t);
+      expect(chooseUiMode({ NODE_ENV: 'development' }, dist, src)).toBe('static');
+      fs.utimesSync(source, t + 60, t + 60);
+      expect(chooseUiMode({ NODE_ENV: 'development' }, dist, src)).toBe('vite');
+      expect(chooseUiMode({ NODE_ENV: 'production' }, dist, src)).toBe('static');
+    } finally {
+      fs.rmSync(src, { recursive: true, force: true });
+    }
   });
 
   it('should refuse to start in production without a build', async () => {
