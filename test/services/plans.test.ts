@@ -195,6 +195,13 @@ describe('plans (R8, R21) and catalogue (R9) API', () => {
     });
 
     it('should keep each department’s catalogue to itself for writing, and show bureaus all', async () => {
+      // the demo seed catalogues its sample departments (R9) — count what this test adds on top
+      const count = async (user: string, q = '') => (await c[user]!.get<unknown[]>(`/api/catalogue${q}`)).body.length;
+      const before = {
+        jyj: await count('jyj.staff'),
+        all: await count('sgj.staff'),
+        wjw: await count('sgj.staff', '?orgCode=WJW'),
+      };
       const mine = await c['jyj.staff']!.post<{ id: number; orgCode: string; recipients: string[] }>(
         '/api/catalogue',
         entry(),
@@ -208,9 +215,11 @@ describe('plans (R8, R21) and catalogue (R9) API', () => {
       expect((await c['wjw.staff']!.put(`/api/catalogue/${mine.body.id}`, entry({ name: '篡改' }))).status).toBe(404);
       const updated = await c['jyj.staff']!.put<Json>(`/api/catalogue/${mine.body.id}`, entry({ updateCycle: '每月' }));
       expect(updated.body).toMatchObject({ updateCycle: '每月' });
-      expect((await c['jyj.staff']!.get<unknown[]>('/api/catalogue')).body).toHaveLength(1);
-      expect((await c['sgj.staff']!.get<unknown[]>('/api/catalogue')).body).toHaveLength(2);
-      expect((await c['sgj.staff']!.get<unknown[]>('/api/catalogue?orgCode=WJW')).body).toHaveLength(1);
+      const jyj = (await c['jyj.staff']!.get<{ orgCode: string }[]>('/api/catalogue')).body;
+      expect(jyj).toHaveLength(before.jyj + 1);
+      expect(new Set(jyj.map((e) => e.orgCode))).toEqual(new Set(['JYJ']));
+      expect(await count('sgj.staff')).toBe(before.all + 2);
+      expect(await count('sgj.staff', '?orgCode=WJW')).toBe(before.wjw + 1);
     });
   });
 });
