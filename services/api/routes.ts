@@ -3,6 +3,7 @@
  * Express router (router.ts), the OpenAPI document (openapi.ts) and the authorisation matrix test
  * are generated from it; an endpoint that is not in this table does not exist.
  */
+import type { Response } from 'express';
 import type { Access } from './types';
 import { route, type AnyRoute } from './types';
 import * as s from './schemas';
@@ -24,6 +25,26 @@ import {
 } from './request-messages';
 
 // ------------------------------------------------------------------ who
+
+/**
+ * Sends a file as an attachment: an ASCII fallback name for old clients and the real (Chinese)
+ * name in RFC 5987 form.
+ */
+function sendDownload(
+  res: Response,
+  buf: Buffer | Uint8Array,
+  f: { type: string; asciiName: string; name: string; headers?: Record<string, string> },
+): void {
+  res
+    .status(200)
+    .type(f.type)
+    .setHeader(
+      'Content-Disposition',
+      `attachment; filename="${f.asciiName}"; filename*=UTF-8''${encodeURIComponent(f.name)}`,
+    );
+  for (const [k, v] of Object.entries(f.headers ?? {})) res.setHeader(k, v);
+  res.send(buf);
+}
 
 const ANYONE: Access = { roles: 'any' };
 /** departments' own staff: apply, upload, resubmit, respond */
@@ -223,14 +244,11 @@ export const routes: AnyRoute[] = [
     handler: async ({ query, visibility, services, res }) => {
       const items = await services.projects.listAll(query, visibility);
       const buf = await exportProjects(items);
-      res
-        .status(200)
-        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .setHeader(
-          'Content-Disposition',
-          `attachment; filename="projects.xlsx"; filename*=UTF-8''${encodeURIComponent('项目清单.xlsx')}`,
-        )
-        .send(buf);
+      sendDownload(res, buf, {
+        type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        asciiName: 'projects.xlsx',
+        name: '项目清单.xlsx',
+      });
       return undefined;
     },
   }),
@@ -298,14 +316,11 @@ export const routes: AnyRoute[] = [
       const { form } = await services.projects.application(resource!.id, version);
       const project = await services.projects.view(resource!.id);
       const buf = await applicationFormDocx({ form, unitName: project.orgName, version });
-      res
-        .status(200)
-        .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
-        .setHeader(
-          'Content-Disposition',
-          `attachment; filename="application-${project.code}-v${version}.docx"; filename*=UTF-8''${encodeURIComponent(`附件1-${project.name}-第${version}版.docx`)}`,
-        )
-        .send(buf);
+      sendDownload(res, buf, {
+        type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+        asciiName: `application-${project.code}-v${version}.docx`,
+        name: `附件1-${project.name}-第${version}版.docx`,
+      });
       return undefined;
     },
   }),
@@ -376,15 +391,12 @@ export const routes: AnyRoute[] = [
     handler: async ({ resource, services, res }) => {
       const a = await services.attachments.get(resource!.id);
       const buf = await services.attachments.content(a);
-      res
-        .status(200)
-        .type(a.mediaType)
-        .setHeader(
-          'Content-Disposition',
-          `attachment; filename="download"; filename*=UTF-8''${encodeURIComponent(a.originalName)}`,
-        )
-        .setHeader('Digest', `sm3=${a.sm3}`)
-        .send(buf);
+      sendDownload(res, buf, {
+        type: a.mediaType,
+        asciiName: 'download',
+        name: a.originalName,
+        headers: { Digest: `sm3=${a.sm3}` },
+      });
       return undefined;
     },
   }),
@@ -618,14 +630,11 @@ export const routes: AnyRoute[] = [
       const report = await services.lifecycle.progressReport(resource!.id, quarter);
       const project = await services.projects.view(resource!.id);
       const buf = await progressReportDocx({ ...report, unitName: project.orgName, projectName: project.name });
-      res
-        .status(200)
-        .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
-        .setHeader(
-          'Content-Disposition',
-          `attachment; filename="progress-${project.code}-${quarter}.docx"; filename*=UTF-8''${encodeURIComponent(`附件2-${project.name}-${quarter}.docx`)}`,
-        )
-        .send(buf);
+      sendDownload(res, buf, {
+        type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+        asciiName: `progress-${project.code}-${quarter}.docx`,
+        name: `附件2-${project.name}-${quarter}.docx`,
+      });
       return undefined;
     },
   }),
@@ -1035,14 +1044,11 @@ export const routes: AnyRoute[] = [
     handler: async ({ params, services, res }) => {
       const year = s.yearParam.parse(params.year);
       const buf = await services.plans.exportXlsx(year);
-      res
-        .status(200)
-        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .setHeader(
-          'Content-Disposition',
-          `attachment; filename="plan-${year}.xlsx"; filename*=UTF-8''${encodeURIComponent(`${year}年度建设计划.xlsx`)}`,
-        )
-        .send(buf);
+      sendDownload(res, buf, {
+        type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        asciiName: `plan-${year}.xlsx`,
+        name: `${year}年度建设计划.xlsx`,
+      });
       return undefined;
     },
   }),
@@ -1117,14 +1123,11 @@ export const routes: AnyRoute[] = [
     handler: async ({ params, services, res }) => {
       const year = s.yearParam.parse(params.year);
       const buf = await services.plans.exportInvestmentXlsx(year);
-      res
-        .status(200)
-        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .setHeader(
-          'Content-Disposition',
-          `attachment; filename="investment-plan-${year}.xlsx"; filename*=UTF-8''${encodeURIComponent(`${year}年度政府性投资计划.xlsx`)}`,
-        )
-        .send(buf);
+      sendDownload(res, buf, {
+        type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        asciiName: `investment-plan-${year}.xlsx`,
+        name: `${year}年度政府性投资计划.xlsx`,
+      });
       return undefined;
     },
   }),
