@@ -20,6 +20,12 @@ export interface WorkerThreadData {
   initial: number;
   /** Int32Array: [0] started, [1] finished */
   counters: SharedArrayBuffer;
+  /**
+   * Open loop (the latency phase): this thread starts instances at a fixed rate instead of one per
+   * finished instance, never more than `maxInFlight` instances in flight across all threads (an
+   * arrival that finds the window full waits; arrivals started over 20 ms late count as held back).
+   */
+  pace?: { instancesPerS: number; maxInFlight: number };
 }
 
 /** [processInstanceKey, sent, acknowledged] */
@@ -64,21 +70,44 @@ for (const [i, type] of d.types.entries())
         if (i === d.types.length - 1) {
           const finished = Atomics.add(counters, 1, 1) + 1;
           if (finished === d.instances) port.postMessage({ kind: 'finished' });
-          else if (Atomics.add(counters, 0, 1) < d.instances) void startOne();
+          else if (!d.pace && Atomics.add(counters, 0, 1) < d.instances) void startOne();
         }
         return receipt;
       },
     });
   }
 
-for (let i = 0; i < d.initial; i++) {
-  Atomics.add(counters, 0, 1);
-  void startOne();
+let heldBack = 0;
+let paced: NodeJS.Timeout | undefined;
+if (d.pace) {
+  // this thread's share of the arrivals: `initial` is its share of the instances
+  const { instancesPerS, maxInFlight } = d.pace;
+  const t0 = now();
+  let mine = 0;
+  paced = setInterval(() => {
+    const due = Math.min(d.initial, Math.floor(((now() - t0) / 1000) * instancesPerS));
+    while (mine < due) {
+      const inFlight = Atomics.load(counters, 0) - Atomics.load(counters, 1);
+      if (inFlight >= maxInFlight) break;
+      // an arrival started over 20 ms after its slot was held back by the window (or a busy thread)
+      if (now() - (t0 + (mine * 1000) / instancesPerS) > 20) heldBack++;
+      mine++;
+      Atomics.add(counters, 0, 1);
+      void startOne();
+    }
+    if (mine >= d.initial) clearInterval(paced);
+  }, 2);
+} else {
+  for (let i = 0; i < d.initial; i++) {
+    Atomics.add(counters, 0, 1);
+    void startOne();
+  }
 }
 
 port.on('message', (m) => {
   if (m !== 'stop') return;
   c.stopAllWorkers();
-  port.postMessage({ kind: 'records', created, completed });
+  if (paced) clearInterval(paced);
+  port.postMessage({ kind: 'records', created, completed, heldBack });
   port.close();
 });

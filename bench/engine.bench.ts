@@ -7,7 +7,17 @@
  * Env: BENCH_INSTANCES (10000), BENCH_WAITING (100000), BENCH_IN_FLIGHT (100),
  * BENCH_WORKERS_PER_TYPE (4), BENCH_ENGINE_NODE_ARGS (e.g. --cpu-prof for the engine process),
  * BENCH_WORKER_THREADS (2: the SDK workers' threads, bench/engine-workers.ts),
- * BENCH_PHASES (throughput,baseline,waiting — a subset for profiling; restart is part of waiting).
+ * BENCH_PHASES (throughput,latency,baseline,waiting — a subset for profiling; restart is part of waiting),
+ * BENCH_LATENCY_RATES (250,500,1000 jobs/s offered), BENCH_LATENCY_SECONDS (10 s of arrivals per rate).
+ *
+ * Two latency figures, because a closed loop cannot give the target's: in the throughput phase
+ * IN_FLIGHT instances are always in flight (each finished one starts the next), so by Little's law
+ * the mean job latency is IN_FLIGHT / throughput — 100 ms at 1,000 jobs/s with 100 in flight,
+ * whatever the engine does; that saturated figure is printed as `*_saturated`. The latency phase is
+ * open loop, as Camunda's own benchmarks drive Zeebe (a starter at a fixed rate): instances arrive
+ * at a fixed offered rate of jobs with at most IN_FLIGHT in flight (the window and the workers'
+ * capacity, maxParallelJobs summed, are both 100); `p50/p99_job_latency_ms` are taken at the last
+ * offered rate (1,000 jobs/s, the throughput target), one line per rate beside them.
  *
  * The waiting instances are seeded inside the engine process through the runtime's own command
  * path (bench/engine-child.ts), in large group commits: parking 100,000 through HTTP would measure
@@ -40,7 +50,13 @@ const TYPES = ['bench-a', 'bench-b', 'bench-c'] as const;
 const WORKERS_PER_TYPE = Number(process.env.BENCH_WORKERS_PER_TYPE ?? 4);
 /** threads the SDK job workers run in (each with its own SDK client), as separate worker services would */
 const WORKER_THREADS = Number(process.env.BENCH_WORKER_THREADS ?? 2);
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'throughput,baseline,waiting').split(',').map((p) => p.trim()));
+const PHASES = new Set(
+  (process.env.BENCH_PHASES ?? 'throughput,latency,baseline,waiting').split(',').map((p) => p.trim()),
+);
+/** offered loads (jobs/s) of the open-loop latency phase; the last one gives the headline p50/p99 */
+const LATENCY_RATES = (process.env.BENCH_LATENCY_RATES ?? '250,500,1000').split(',').map(Number);
+/** seconds of arrivals per offered load */
+const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 10);
 
 const head = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:modeler="http://camunda.org/schema/modeler/1.0" id="Defs" targetNamespace="http://bpmn.io/schema/bpmn" modeler:executionPlatform="Camunda Cloud" modeler:executionPlatformVersion="8.8.0">`;
@@ -165,11 +181,21 @@ function joinLatencies(created: Created[], completed: Completed[]): number[] {
   return latencies;
 }
 
-async function throughput(restAddress: string) {
+/**
+ * Drives `instances` instances through the SDK's job workers. Closed loop (no `jobsPerS`): IN_FLIGHT
+ * instances are started and each finished instance starts the next — the throughput phase, always
+ * saturated. Open loop (`jobsPerS`): instances arrive at that offered rate of jobs, never more than
+ * IN_FLIGHT in flight — the latency phase.
+ */
+async function drive(restAddress: string, instances: number, jobsPerS?: number) {
   const counters = new SharedArrayBuffer(8);
   const count = new Int32Array(counters);
   const threads = Math.max(1, Math.min(WORKER_THREADS, WORKERS_PER_TYPE));
-  const initial = Math.min(IN_FLIGHT, N);
+  const initial = jobsPerS ? instances : Math.min(IN_FLIGHT, instances);
+  const pace = jobsPerS ? { instancesPerS: jobsPerS / TYPES.length / threads, maxInFlight: IN_FLIGHT } : undefined;
+  let inFlightSum = 0;
+  let inFlightSamples = 0;
+  let inFlightMax = 0;
   let finishedSignal!: () => void;
   const allDone = new Promise<void>((r) => (finishedSignal = r));
   const t0 = performance.now();
@@ -179,9 +205,10 @@ async function throughput(restAddress: string) {
       types: [...TYPES],
       workerIds: Array.from({ length: WORKERS_PER_TYPE }, (_, w) => w).filter((w) => w % threads === t),
       maxParallelJobs: Math.ceil(IN_FLIGHT / WORKERS_PER_TYPE),
-      instances: N,
+      instances,
       initial: Math.floor(initial / threads) + (t < initial % threads ? 1 : 0),
       counters,
+      pace,
     };
     // the thread loads TypeScript through tsx's CommonJS hook (a .ts entry point is not loadable directly)
     const w = new Worker(
@@ -197,15 +224,23 @@ async function throughput(restAddress: string) {
     });
     return w;
   });
-  const ticker = setInterval(() => progress(`throughput: ${Atomics.load(count, 1)}/${N} instances completed`), 2000);
+  const label = jobsPerS ? `latency at ${jobsPerS} jobs/s offered` : 'throughput';
+  const ticker = setInterval(() => progress(`${label}: ${Atomics.load(count, 1)}/${instances} instances completed`), 2000);
+  const sampler = setInterval(() => {
+    const inFlight = Atomics.load(count, 0) - Atomics.load(count, 1);
+    inFlightSum += inFlight;
+    inFlightSamples++;
+    inFlightMax = Math.max(inFlightMax, inFlight);
+  }, 5);
   await allDone;
   const seconds = (performance.now() - t0) / 1000;
   clearInterval(ticker);
+  clearInterval(sampler);
   const records = await Promise.all(
     workers.map(
       (w) =>
-        new Promise<{ created: Created[]; completed: Completed[] }>((resolve) => {
-          w.on('message', (m: { kind: string; created: Created[]; completed: Completed[] }) => {
+        new Promise<{ created: Created[]; completed: Completed[]; heldBack: number }>((resolve) => {
+          w.on('message', (m: { kind: string; created: Created[]; completed: Completed[]; heldBack: number }) => {
             if (m.kind === 'records') resolve(m);
           });
           w.postMessage('stop');
@@ -219,12 +254,15 @@ async function throughput(restAddress: string) {
   );
   latencies.sort((a, b) => a - b);
   return {
-    instancesPerS: N / seconds,
-    jobsPerS: (N * TYPES.length) / seconds,
+    instancesPerS: instances / seconds,
+    jobsPerS: (instances * TYPES.length) / seconds,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     seconds,
     threads,
+    inFlightMean: inFlightSamples ? inFlightSum / inFlightSamples : NaN,
+    inFlightMax,
+    heldBack: records.reduce((a, r) => a + r.heldBack, 0),
   };
 }
 
@@ -333,7 +371,7 @@ async function main() {
     await deploy(c, 'bench-three-tasks.bpmn', zeebeModel);
     await deploy(c, 'bench-wait.bpmn', waitModel);
 
-    let ours: Awaited<ReturnType<typeof throughput>> | undefined;
+    let ours: Awaited<ReturnType<typeof drive>> | undefined;
     let engineCpuPerJob: number | undefined;
     let clientCpuPerJob: number | undefined;
     let loadThroughput: number | undefined;
@@ -342,7 +380,7 @@ async function main() {
       progress('phase 1/4: SDK job workers against the engine');
       const stats0 = await engineStats(child);
       const cpu0 = { engine: cpuMs(child.proc.pid!), bench: process.cpuUsage() };
-      ours = await throughput(child.restAddress);
+      ours = await drive(child.restAddress, N);
       const bu = process.cpuUsage(cpu0.bench);
       const stats1 = await engineStats(child);
       const jobs = N * TYPES.length;
@@ -360,6 +398,16 @@ async function main() {
       clientCpuPerJob = (bu.user + bu.system) / 1000 / (N * TYPES.length);
       loadThroughput = os.loadavg()[0];
     }
+    const latency: { rate: number; r: Awaited<ReturnType<typeof drive>> }[] = [];
+    if (PHASES.has('latency')) {
+      for (const rate of LATENCY_RATES) {
+        const instances = Math.max(100, Math.round((rate / TYPES.length) * LATENCY_SECONDS));
+        progress(`phase 1b/4: open loop, ${rate} jobs/s offered (${instances} instances, ≤ ${IN_FLIGHT} in flight)`);
+        latency.push({ rate, r: await drive(child.restAddress, instances, rate) });
+      }
+    }
+    const headline = latency.at(-1);
+
     let base: Awaited<ReturnType<typeof baseline>> | undefined;
     if (PHASES.has('baseline')) {
       progress(`phase 2/4: baseline bpmn-engine (in-process, no persistence)`);
@@ -403,8 +451,15 @@ async function main() {
       ['threads the SDK workers run in', String(ours?.threads ?? 'n/a')],
       ['engine: instances/s', fmt(ours?.instancesPerS)],
       ['engine: jobs/s', fmt(ours?.jobsPerS)],
-      ['engine: job latency p50 (ms)', fmt(ours?.p50)],
-      ['engine: job latency p99 (ms)', fmt(ours?.p99)],
+      ['engine: job latency p50 (ms), saturated closed loop', fmt(ours?.p50)],
+      ['engine: job latency p99 (ms), saturated closed loop', fmt(ours?.p99)],
+      ...latency.flatMap(({ rate, r }): [string, string][] => [
+        [
+          `open loop ${rate} jobs/s offered: achieved jobs/s, in flight mean/max, held back`,
+          `${fmt(r.jobsPerS)}, ${fmt(r.inFlightMean)}/${r.inFlightMax}, ${r.heldBack}`,
+        ],
+        [`open loop ${rate} jobs/s offered: job latency p50 / p99 (ms)`, `${fmt(r.p50)} / ${fmt(r.p99)}`],
+      ]),
       ['engine process CPU per job (ms)', fmt(engineCpuPerJob, 3)],
       ['SDK workers (bench process, all threads) CPU per job (ms)', fmt(clientCpuPerJob, 3)],
       ['engine transactions (group commits) per job', fmt(perJob?.transactions, 3)],
@@ -434,8 +489,16 @@ async function main() {
       ['instances_per_s', fmt(ours?.instancesPerS)],
       ['baseline_jobs_per_s', fmt(base?.jobsPerS)],
       ['ratio_vs_baseline', fmt(ratio, 2)],
-      ['p50_job_latency_ms', fmt(ours?.p50)],
-      ['p99_job_latency_ms', fmt(ours?.p99)],
+      ['p50_job_latency_ms', fmt(headline?.r.p50)],
+      ['p99_job_latency_ms', fmt(headline?.r.p99)],
+      ['latency_offered_jobs_per_s', String(headline?.rate ?? 'n/a')],
+      ['latency_in_flight_max', String(headline?.r.inFlightMax ?? 'n/a')],
+      ...latency.flatMap(({ rate, r }): [string, string][] => [
+        [`p50_job_latency_ms_at_${rate}`, fmt(r.p50)],
+        [`p99_job_latency_ms_at_${rate}`, fmt(r.p99)],
+      ]),
+      ['p50_job_latency_ms_saturated', fmt(ours?.p50)],
+      ['p99_job_latency_ms_saturated', fmt(ours?.p99)],
       ['engine_cpu_ms_per_job', fmt(engineCpuPerJob, 3)],
       ['client_cpu_ms_per_job', fmt(clientCpuPerJob, 3)],
       ['transactions_per_job', fmt(perJob?.transactions, 3)],
