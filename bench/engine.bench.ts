@@ -225,7 +225,10 @@ async function drive(restAddress: string, instances: number, jobsPerS?: number) 
     return w;
   });
   const label = jobsPerS ? `latency at ${jobsPerS} jobs/s offered` : 'throughput';
-  const ticker = setInterval(() => progress(`${label}: ${Atomics.load(count, 1)}/${instances} instances completed`), 2000);
+  const ticker = setInterval(
+    () => progress(`${label}: ${Atomics.load(count, 1)}/${instances} instances completed`),
+    2000,
+  );
   const sampler = setInterval(() => {
     const inFlight = Atomics.load(count, 0) - Atomics.load(count, 1);
     inFlightSum += inFlight;
