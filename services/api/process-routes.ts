@@ -298,16 +298,25 @@ export const processRoutes: AnyRoute[] = [
       const visible = visibility.all
         ? at
         : at.filter((a) => ProjectJoin.visible(refs.get(a.processInstanceKey), visibility));
-      // the next statutory date of each project (R22.2 final acceptance, R23 self-evaluation)
-      const deadlines = new Map<number, string | null>();
+      // the next statutory date of each project (R22.2 final acceptance, R23 self-evaluation) and
+      // whether one of them has passed
+      const deadlines = new Map<number, { nextDeadline: string | null; overdue: boolean }>();
       for (const a of visible) {
         if (!a.project || deadlines.has(a.project.id)) continue;
         const st = await services.lifecycle.statutoryStatus(a.project.id);
         const dates = [st.finalAcceptanceDue, st.selfEvaluationDue].filter((d): d is string => d !== null).sort();
-        deadlines.set(a.project.id, dates[0] ?? null);
+        deadlines.set(a.project.id, {
+          nextDeadline: dates[0] ?? null,
+          overdue: st.finalAcceptanceOverdue || st.selfEvaluationOverdue,
+        });
       }
       return visible.map((a) =>
-        a.project ? { ...a, project: { ...a.project, nextDeadline: deadlines.get(a.project.id) ?? null } } : a,
+        a.project
+          ? {
+              ...a,
+              project: { ...a.project, ...(deadlines.get(a.project.id) ?? { nextDeadline: null, overdue: false }) },
+            }
+          : a,
       );
     },
   }),

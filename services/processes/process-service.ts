@@ -46,10 +46,28 @@ export interface ElementStatistics {
 export interface ProjectAtElement {
   processInstanceKey: string;
   elementInstanceKey: string;
+  /** type of the element instance: a task or event, or a container (SUB_PROCESS, EVENT_SUB_PROCESS, CALL_ACTIVITY) */
+  type: string;
   since: string;
   daysWaiting: number;
   hasIncident: boolean;
+  /**
+   * Where the token really stands: the innermost active elements below this element instance
+   * (inside a sub-process, or in the instance a call activity started); the element itself when
+   * it is not a container.
+   */
+  innermost: InnermostElement[];
   project: ProjectSummary | null;
+}
+
+export interface InnermostElement {
+  elementId: string;
+  elementName: string | null;
+  elementInstanceKey: string;
+  /** the called process when the element stands in an instance started by a call activity */
+  processDefinitionId: string | null;
+  since: string;
+  hasIncident: boolean;
 }
 
 /** The domain's view of the project behind a process instance (joined in by the caller's lookup). */
@@ -60,6 +78,8 @@ export interface ProjectSummary {
   orgName: string;
   stage?: string;
   nextDeadline?: string | null;
+  /** a statutory date (R22.2, R23) has passed */
+  overdue?: boolean;
 }
 
 export type ProjectLookup = (processInstanceKeys: string[]) => Promise<Map<string, ProjectSummary>>;
@@ -291,21 +311,95 @@ export class ProcessService {
     });
   }
 
-  /** The projects whose token stands at an element now, longest waiting first. */
+  /**
+   * The projects whose token stands at an element now, longest waiting first: one row per active
+   * element instance the engine's statistics count (active and with incident), so a container —
+   * sub-process, event sub-process, call activity, each inner instance of a multi-instance
+   * sub-process — lists the projects inside it, with the innermost elements they are at.
+   */
   async projectsAt(processDefinitionKey: string, elementId: string): Promise<ProjectAtElement[]> {
     const waiting = await this.activeElementInstances({ processDefinitionKey, elementId });
     const projects = await this.projects([...new Set(waiting.map((w) => w.processInstanceKey))]);
     const now = this.now().getTime();
+    const innermost = new Map<string, InnermostElement[]>();
+    // a few descents at a time: the engine answers reads in parallel, the caller waits for all
+    const queue = waiting.filter((w) => CONTAINERS.has(w.type));
+    const descend = async () => {
+      for (let w = queue.shift(); w; w = queue.shift())
+        innermost.set(w.elementInstanceKey, await this.innermostBelow(w.elementInstanceKey, w.type));
+    };
+    await Promise.all(Array.from({ length: Math.min(4, queue.length) }, descend));
     return waiting
       .map((w) => ({
         processInstanceKey: w.processInstanceKey,
         elementInstanceKey: w.elementInstanceKey,
+        type: w.type,
         since: w.startDate ?? '',
         daysWaiting: w.startDate ? Math.floor((now - Date.parse(w.startDate)) / DAY_MS) : 0,
         hasIncident: w.hasIncident,
+        innermost: innermost.get(w.elementInstanceKey) ?? [
+          {
+            elementId: w.elementId,
+            elementName: w.elementName,
+            elementInstanceKey: w.elementInstanceKey,
+            processDefinitionId: null,
+            since: w.startDate ?? '',
+            hasIncident: w.hasIncident,
+          },
+        ],
         project: projects.get(w.processInstanceKey) ?? null,
       }))
       .sort((a, b) => b.daysWaiting - a.daysWaiting || a.since.localeCompare(b.since));
+  }
+
+  /**
+   * The active leaves below a container instance, walking the element-instance tree through the
+   * SDK (`elementInstanceScopeKey`: the direct children of a scope) and into the instance a call
+   * activity started. Bounded (depth and breadth) so a malformed tree cannot stall the request.
+   */
+  private async innermostBelow(elementInstanceKey: string, type: string): Promise<InnermostElement[]> {
+    const out: InnermostElement[] = [];
+    let scopes: { key: string; type: string; calledId: string | null }[] = [
+      { key: elementInstanceKey, type, calledId: null },
+    ];
+    for (let depth = 0; depth < 10 && scopes.length && out.length < 100; depth++) {
+      const next: typeof scopes = [];
+      for (const scope of scopes) {
+        if (scope.type === 'CALL_ACTIVITY') {
+          const called = (await this.engine.searchProcessInstances(
+            { filter: { parentElementInstanceKey: scope.key, state: 'ACTIVE' }, page: { limit: 100 } } as never,
+            consistency,
+          )) as unknown as { items: { processInstanceKey: string; processDefinitionId: string }[] };
+          for (const pi of called.items)
+            next.push({ key: String(pi.processInstanceKey), type: 'PROCESS', calledId: pi.processDefinitionId });
+          continue;
+        }
+        const children = (await this.engine.searchElementInstances(
+          {
+            filter: { elementInstanceScopeKey: scope.key, state: 'ACTIVE' },
+            sort: [{ field: 'startDate', order: 'ASC' }],
+            page: { limit: 100 },
+          } as never,
+          consistency,
+        )) as unknown as { items: RawElementInstance[] };
+        for (const c of children.items) {
+          if (CONTAINERS.has(c.type) || c.type === 'MULTI_INSTANCE_BODY') {
+            next.push({ key: String(c.elementInstanceKey), type: c.type, calledId: scope.calledId });
+          } else {
+            out.push({
+              elementId: c.elementId,
+              elementName: c.elementName ?? null,
+              elementInstanceKey: String(c.elementInstanceKey),
+              processDefinitionId: scope.calledId,
+              since: c.startDate ?? '',
+              hasIncident: Boolean(c.hasIncident),
+            });
+          }
+        }
+      }
+      scopes = next;
+    }
+    return out;
   }
 
   /** One instance: where its tokens are, the path it took and every step with dates. */
@@ -408,22 +502,16 @@ export class ProcessService {
     });
   }
 
-  private async activeElementInstances(filter: { processDefinitionKey: string; elementId?: string }): Promise<
-    {
-      elementId: string;
-      elementInstanceKey: string;
-      processInstanceKey: string;
-      startDate: string | null;
-      hasIncident: boolean;
-    }[]
-  > {
-    const out: {
-      elementId: string;
-      elementInstanceKey: string;
-      processInstanceKey: string;
-      startDate: string | null;
-      hasIncident: boolean;
-    }[] = [];
+  /**
+   * The active element instances the engine's element statistics count: everything but the
+   * process itself and multi-instance bodies (whose inner instances carry the same element id and
+   * are counted one by one) — containers included, so ages and lists agree with the badges.
+   */
+  private async activeElementInstances(filter: {
+    processDefinitionKey: string;
+    elementId?: string;
+  }): Promise<ActiveElementInstance[]> {
+    const out: ActiveElementInstance[] = [];
     let after: string | undefined;
     // page through with cursors; bounded so a huge backlog cannot stall the live view
     for (let i = 0; i < 20; i++) {
@@ -432,9 +520,11 @@ export class ProcessService {
         consistency,
       )) as unknown as { items: RawElementInstance[]; page: { endCursor?: string } };
       for (const e of page.items) {
-        if (e.type === 'PROCESS' || e.type === 'SUB_PROCESS' || e.type === 'MULTI_INSTANCE_BODY') continue;
+        if (e.type === 'PROCESS' || e.type === 'MULTI_INSTANCE_BODY') continue;
         out.push({
           elementId: e.elementId,
+          elementName: e.elementName ?? null,
+          type: e.type,
           elementInstanceKey: String(e.elementInstanceKey),
           processInstanceKey: String(e.processInstanceKey),
           startDate: e.startDate ?? null,
@@ -446,6 +536,19 @@ export class ProcessService {
     }
     return out;
   }
+}
+
+/** element instances that hold other element instances (or, for a call activity, a called instance) */
+const CONTAINERS = new Set(['SUB_PROCESS', 'EVENT_SUB_PROCESS', 'CALL_ACTIVITY']);
+
+interface ActiveElementInstance {
+  elementId: string;
+  elementName: string | null;
+  type: string;
+  elementInstanceKey: string;
+  processInstanceKey: string;
+  startDate: string | null;
+  hasIncident: boolean;
 }
 
 interface RawElementInstance {
