@@ -1,9 +1,12 @@
 /**
  * Writes processes/forms/*.form (form-js 1.x JSON) from the compact definitions below.
  * A tool, not a build step: the committed .form files are the source of truth and may be
- * edited in the Camunda Modeler afterwards. Run: `npx tsx processes/tools/forms.ts`.
+ * edited in the Camunda Modeler afterwards. Run: `npx tsx processes/tools/forms.ts [--out <dir>]`
+ * (default processes/forms). A form the Modeler has saved (another `exporter`) is left alone;
+ * test/processes/forms.unit.test.ts checks that every form naming this generator as exporter is
+ * exactly what it writes, so running it never reverts an edit.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** form-js 1.23 writes schemaVersion 19. */
@@ -230,15 +233,16 @@ const reviewOpinion: Component[] = [
   textarea('reason', '意见及理由', { required: true, maxLength: 2000 }),
 ];
 
+/** Each criterion 0–100, as the domain's score API and egov.review-aggregate expect (0–20 failed every review). */
 const scoring = (key: string, label: string) =>
-  ({ ...num(key, `${label}（0—20分）`, 0, 20), decimalDigits: 1 }) as Component;
+  ({ ...num(key, `${label}（0—100分）`, 0, 100), decimalDigits: 1 }) as Component;
 
 const forms: Record<string, { title: string; components: Component[] }> = {
   'application-form': { title: '项目申报表（附件1）', components: applicationComponents },
   'expert-scoring': {
     title: '专家评分表（R7）',
     components: [
-      text('## 集中审查论证专家评分表（R7）\n五项评审内容各20分，合计100分。'),
+      text('## 集中审查论证专家评分表（R7）\n五项评审内容各按百分制（0—100分）评分。'),
       readonly(textfield('projectName', '项目名称')),
       scoring('scorePlanning', '规划科学性'),
       scoring('scoreSharing', '资源共享性'),
@@ -685,7 +689,7 @@ export function buildForm(id: string, components: Component[]): Record<string, u
   return {
     executionPlatform: 'Camunda Cloud',
     executionPlatformVersion: '8.8.0',
-    exporter: { name: 'yeji processes/tools/forms.ts', version: '1.0.0' },
+    exporter: { name: GENERATOR_EXPORTER, version: '1.0.0' },
     schemaVersion: SCHEMA_VERSION,
     id,
     components,
@@ -693,11 +697,34 @@ export function buildForm(id: string, components: Component[]): Record<string, u
   };
 }
 
+/** The generator's name in `exporter`: forms saved by the Modeler name the Modeler instead. */
+export const GENERATOR_EXPORTER = 'yeji processes/tools/forms.ts';
+
+/** File name → content of every form this generator writes. */
+export function generatedForms(): Map<string, string> {
+  return new Map(
+    Object.entries(forms).map(([id, { components }]) => [
+      `${id}.form`,
+      JSON.stringify(buildForm(id, components), null, 2) + '\n',
+    ]),
+  );
+}
+
+/** `npx tsx processes/tools/forms.ts [--out <dir>]` (default processes/forms). */
 function main(): void {
-  const dir = join(__dirname, '..', 'forms');
+  const at = process.argv.indexOf('--out');
+  const dir = at > 0 && process.argv[at + 1] ? process.argv[at + 1]! : join(__dirname, '..', 'forms');
   mkdirSync(dir, { recursive: true });
-  for (const [id, { components }] of Object.entries(forms)) {
-    writeFileSync(join(dir, `${id}.form`), JSON.stringify(buildForm(id, components), null, 2) + '\n');
+  for (const [file, content] of generatedForms()) {
+    const target = join(dir, file);
+    const exporter = existsSync(target)
+      ? (JSON.parse(readFileSync(target, 'utf8')) as { exporter?: { name?: string } }).exporter?.name
+      : GENERATOR_EXPORTER;
+    if (exporter !== GENERATOR_EXPORTER) {
+      console.warn(`${file}: saved by ${exporter ?? 'another tool'}, left as it is`);
+      continue;
+    }
+    writeFileSync(target, content);
   }
 }
 

@@ -6,6 +6,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { formsDir } from '../../processes';
 import { loadAllModels, ext } from './models';
+import { GENERATOR_EXPORTER, generatedForms } from '../../processes/tools/forms';
+
+type Exporter = { exporter?: { name?: string } };
 
 interface Component {
   type: string;
@@ -235,5 +238,18 @@ describe('form-js forms', () => {
     field('self-evaluation', 'problemsMet');
     field('post-evaluation', 'scoreOperationEfficiency');
     field('post-evaluation', 'budgetRecommendation');
+  });
+
+  it('should be what processes/tools/forms.ts writes, for every form the generator still owns (exporter)', () => {
+    // a form saved by the Modeler names the Modeler as exporter and is the Modeler's from then on;
+    // the generator must not revert the ones it still owns (it did: the 0–20 expert sheet)
+    const generated = generatedForms();
+    expect([...generated.keys()].sort()).toEqual([...files].sort());
+    const owned = files.filter(
+      (f) => (form(f.replace(/\.form$/, '')) as unknown as Exporter).exporter?.name === GENERATOR_EXPORTER,
+    );
+    expect(owned.length).toBeGreaterThan(0);
+    for (const f of owned)
+      expect({ f, content: readFileSync(join(formsDir, f), 'utf8') }).toEqual({ f, content: generated.get(f) });
   });
 });
