@@ -72,9 +72,11 @@ export const expertSheet = (score = 82, recommendation: 'pass' | 'fail' = 'pass'
 });
 
 /**
- * R6 materials: the domain's 附件1 carries no R9 catalogue and no R16/R24 items, so the first check
- * returns the application (退回修改); the department completes the process form, the second check
- * passes; the duplicate check finds nothing.
+ * R6 materials: the test's 附件1 (world.ts `applicationForm`) ticks no R16/R24 items and its
+ * department has no R9 catalogue (no catalogue entry, no uploaded `resource-catalogue`), so the
+ * first check (`egov.materials-check`) returns the application (退回修改); the department completes
+ * the process form (`revisedApplication`: catalogue document named, every R24 item ticked), the
+ * second check passes; the duplicate check finds nothing.
  */
 export async function throughMaterials(run: LifeRun, name: string, over: Vars = {}): Promise<void> {
   await run.complete('Task_ReviseApplication', run.deptGroup, revisedApplication(run, name, over));
