@@ -700,16 +700,25 @@ export const processRoutes: AnyRoute[] = [
     id: 'mail.outbox',
     method: 'get',
     path: '/mail/outbox',
-    summary: '邮件发件箱（状态、重试、错误）',
+    summary: '邮件发件箱（按状态、类型、收件人、主题、项目、创建时间筛选；排序；分页）',
     tag: 'operations',
     access: ADMIN,
     scope: 'bureau-wide',
     query: ps.outboxQuery,
     handler: async ({ query, services }) => {
+      const sort = query.sort ?? { field: 'createdAt', dir: 'desc' };
       const { items, totalItems } = await listOutbox(
         services.dataSource.manager,
-        query.status ? { status: query.status } : {},
-        [{ field: 'createdAt', order: 'desc' }],
+        {
+          status: query.status,
+          purpose: query.purpose,
+          recipient: query.recipient,
+          q: query.q,
+          projectId: query.projectId === undefined ? undefined : String(query.projectId),
+          createdFrom: query.createdFrom && ps.outboxFrom(query.createdFrom),
+          createdTo: query.createdTo && ps.outboxTo(query.createdTo),
+        },
+        [{ field: sort.field, order: sort.dir }],
         { from: (query.page - 1) * query.pageSize, limit: query.pageSize },
       );
       return {

@@ -1,7 +1,8 @@
 /** Schemas of the process, task and operations endpoints (strict: unknown keys are rejected). */
 import { z } from 'zod';
 import { PROJECT_STAGES } from '../domain/entities';
-import { MAIL_STATUSES } from '../notify/outbox';
+import { MAIL_PURPOSES, MAIL_STATUSES, OUTBOX_SORT_FIELDS } from '../notify/outbox';
+import { sortParam } from './schemas';
 
 /**
  * Engine keys: Zeebe encodes the partition id (≥ 1) in the bits above 51, so every key is at
@@ -76,10 +77,33 @@ export const urgeBody = z.strictObject({
   message: z.string().trim().max(500).optional(),
 });
 
-export const outboxQuery = z.strictObject({
-  status: z.enum(MAIL_STATUSES).optional(),
-  ...pageFields,
-});
+/** an instant, or a calendar day (China time: from its start / to its end) */
+const instantOrDay = z.iso.datetime({ offset: true }).or(z.iso.date());
+
+export const outboxQuery = z
+  .strictObject({
+    status: z.enum(MAIL_STATUSES).optional(),
+    purpose: z.enum(MAIL_PURPOSES).optional().describe('notice kind: gateway, reminder, escalation, urge'),
+    recipient: z.string().trim().min(1).max(100).optional().describe("part of the recipient's address or name"),
+    q: z.string().trim().min(1).max(100).optional().describe('part of the subject'),
+    projectId: z.coerce.number().int().positive().optional(),
+    createdFrom: instantOrDay.optional().describe('created at or after (a day: from 00:00 China time)'),
+    createdTo: instantOrDay.optional().describe('created at or before (a day: until 24:00 China time)'),
+    sort: sortParam(OUTBOX_SORT_FIELDS).optional().describe('default createdAt:desc'),
+    ...pageFields,
+  })
+  .refine((q) => !q.createdFrom || !q.createdTo || outboxFrom(q.createdFrom) <= outboxTo(q.createdTo), {
+    message: '开始时间不能晚于结束时间',
+    path: ['createdTo'],
+  });
+
+/** Bounds of the outbox's created range as stored (UTC ISO); a day is a China calendar day. */
+export function outboxFrom(v: string): string {
+  return new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00+08:00` : v).toISOString();
+}
+export function outboxTo(v: string): string {
+  return new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T23:59:59.999+08:00` : v).toISOString();
+}
 
 /** claim / unclaim: no fields */
 export const emptyOrNothing = z.strictObject({});

@@ -187,12 +187,17 @@ export interface OutboxFilter {
   purpose?: MailPurpose;
   projectId?: string;
   recipientUserId?: string;
+  /** part of the recipient's address, name or user id (case-insensitive) */
+  recipient?: string;
+  /** part of the subject (case-insensitive) */
+  q?: string;
   /** ISO timestamps, inclusive */
   createdFrom?: string;
   createdTo?: string;
 }
 
-export type OutboxSortField = 'createdAt' | 'sentAt' | 'status' | 'nextAttemptAt' | 'id';
+export const OUTBOX_SORT_FIELDS = ['createdAt', 'sentAt', 'status', 'recipient', 'attempts', 'nextAttemptAt'] as const;
+export type OutboxSortField = (typeof OUTBOX_SORT_FIELDS)[number] | 'id';
 export interface OutboxSort {
   field: OutboxSortField;
   order: 'asc' | 'desc';
@@ -207,8 +212,15 @@ const SORT_COLUMNS: Record<OutboxSortField, string> = {
   sentAt: 'sent_at',
   status: 'status',
   nextAttemptAt: 'next_attempt_at',
+  recipient: 'recipient_address',
+  attempts: 'attempts',
   id: 'id',
 };
+
+/** `%` and `_` in a user's search are literal: escaped with `!` (same ESCAPE clause on SQLite and MySQL) */
+function likeContains(text: string): string {
+  return `%${text.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
+}
 
 const SELECT_COLUMNS =
   'id, dedupe_key, recipient_user_id, recipient_name, recipient_address, subject, body_text, body_html, purpose, project_id, status, attempts, next_attempt_at, last_error, claimed_by, claimed_until, created_at, sent_at, message_id';
@@ -271,6 +283,17 @@ export async function listOutbox(
       where.push(`${column} = ?`);
       params.push(filter[key]);
     }
+  }
+  if (filter.recipient) {
+    where.push(
+      "(LOWER(recipient_address) LIKE ? ESCAPE '!' OR LOWER(recipient_name) LIKE ? ESCAPE '!' OR LOWER(recipient_user_id) LIKE ? ESCAPE '!')",
+    );
+    const like = likeContains(filter.recipient);
+    params.push(like, like, like);
+  }
+  if (filter.q) {
+    where.push("LOWER(subject) LIKE ? ESCAPE '!'");
+    params.push(likeContains(filter.q));
   }
   if (filter.createdFrom) {
     where.push('created_at >= ?');
