@@ -14,6 +14,7 @@ import {
   STAGE_NAMES,
   type Project,
 } from '../services/domain/entities';
+import { markReturned } from '../services/domain/returns';
 import type { WorkerDeps } from './deps';
 import { complete, defineWorker } from './framework';
 import { projectSimilarity, type Comparable } from './similarity';
@@ -77,7 +78,8 @@ export function createDuplicateCheckWorker(deps: WorkerDeps) {
       'R9/R10/R16 duplicate construction: bigram-cosine similarity of name and description against other projects and systems in operation (threshold configurable); R10 no overlap between participants’ sub-projects',
     input: duplicateInput,
     output: duplicateOutput,
-    async handle({ variables: v }) {
+    async handle(ctx) {
+      const v = ctx.variables;
       const m = deps.dataSource.manager;
       const threshold = deps.config.duplicateThreshold;
       const project = await loadProject(m, v.projectId);
@@ -132,6 +134,8 @@ export function createDuplicateCheckWorker(deps: WorkerDeps) {
         if (s.kind === 'system') return `R16 与已运行系统相似（相似度 ${pct}）：${s.name}`;
         return `R10 参建单位子项目内容重复交叉（相似度 ${pct}）：${s.name}`;
       });
+      // a duplicate returns the application (Gateway_MaterialsOk): the department sees why (stage `returned`)
+      if (details.length) await ctx.once((tx) => markReturned(tx, project.id, deps.clock(), details, 'add'));
       return complete({ duplicateFound: similar.length > 0, duplicateDetails: details, similarProjects: similar });
     },
   });

@@ -21,6 +21,7 @@ import {
   type Project,
 } from '../services/domain/entities';
 import { MATERIAL_NAMES } from '../services/domain/project-service';
+import { clearReturned, markReturned } from '../services/domain/returns';
 import type { WorkerDeps } from './deps';
 import { complete, defineWorker, type JobInfo } from './framework';
 import { earlierEffects, loadProject, projectIdSchema, onceAudited, recordEvent, todayIn } from './support';
@@ -205,6 +206,9 @@ export function createMaterialsCheckWorker(deps: WorkerDeps) {
         .getRepository(ProjectEntity)
         .update({ id: project.id }, { planYear: schedule.planYear, updatedAt: deps.clock().toISOString() });
     }
+    // 退回修改: the department sees the defects beside its 附件1 (stage `returned`) and resubmits
+    if (defects.length) await markReturned(m, project.id, deps.clock(), defects);
+    else await clearReturned(m, project.id, deps.clock());
     const result: MaterialsOutput = {
       materialsComplete: defects.length === 0,
       materialsDefects: defects,

@@ -18,6 +18,7 @@ import {
 import type { WorkerConfig, WorkerDeps } from './deps';
 import { complete, defineWorker, type JobInfo } from './framework';
 import { amount, findProject, projectIdSchema, onceAudited, recordEvent } from './support';
+import { markReturned } from '../services/domain/returns';
 import { moveStage } from '../services/domain/stage-history';
 
 export const REVIEW_CRITERIA = ['planning', 'sharing', 'feasibility', 'budget', 'crypto'] as const;
@@ -178,12 +179,14 @@ export function createReviewAggregateWorker(deps: WorkerDeps) {
       );
     }
     const stage =
-      result.reviewOutcome === 'pass' ? 'approval' : result.reviewOutcome === 'fail' ? 'rejected' : 'submitted';
+      result.reviewOutcome === 'pass' ? 'approval' : result.reviewOutcome === 'fail' ? 'rejected' : 'returned';
     await m
       .getRepository(ProjectEntity)
       .update({ id: project.id }, { keyProject: result.isKeyProject, updatedAt: now });
-    // the stage with its entry time and history (services/domain/stage-history.ts)
-    await moveStage(m, project.id, stage, new Date(now));
+    // the stage with its entry time and history (services/domain/stage-history.ts); 退回修改
+    // carries the review's reason to the department (services/domain/returns.ts)
+    if (result.reviewOutcome === 'return') await markReturned(m, project.id, new Date(now), [result.reviewReason]);
+    else await moveStage(m, project.id, stage, new Date(now));
     await recordEvent(deps.dataSource, m, job, `project:${project.id}`, { ...result });
     return result;
   };

@@ -18,6 +18,7 @@ import { SqlRecipientDirectory } from '../notify/sql-directory';
 import type { ProcessService, TimelineEntry } from '../processes/process-service';
 import { ProjectJoin, type ProjectRef } from '../processes/project-join';
 import { startProjectProcess } from '../processes/project-start';
+import { completeRevisionTask } from '../processes/application-revision';
 import { returnRules, returnValue, type ReturnRule } from '../processes/return-rules';
 import { giveBack, type TaskService, type TaskView } from '../tasks/task-service';
 import * as ps from './process-schemas';
@@ -568,6 +569,9 @@ export const processRoutes: AnyRoute[] = [
     body: ps.completeBody,
     successStatus: 204,
     handler: async ({ params, principal, visibility, body, services }) => {
+      // 退回修改 writes the new 附件1 version as the application screen's resubmission does
+      if (await completeRevisionTask(services, principal, visibility, ps.engineKey.parse(params.key), body.variables))
+        return null;
       const e = engineOf(services);
       const t = await visibleTask(e, principal, visibility, params.key!);
       await e.tasks.complete(principal, t.key, body.variables);

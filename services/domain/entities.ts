@@ -158,6 +158,7 @@ export const PROJECT_STAGES = [
   'draft',
   'not-governed',
   'submitted',
+  'returned',
   'joint-review',
   'rejected',
   'approval',
@@ -182,6 +183,7 @@ export const STAGE_NAMES: Record<ProjectStage, string> = {
   draft: '草稿',
   'not-governed': '不适用本办法（R2.2）',
   submitted: '已申报',
+  returned: '退回修改',
   'joint-review': '联合审查论证',
   rejected: '审查未通过',
   approval: '立项审批',
@@ -272,6 +274,8 @@ export interface ProjectStageVisit {
   stage: ProjectStage;
   enteredAt: string;
   leftAt: string | null;
+  /** why the project is here, JSON array of strings — the reasons of a 退回修改 (`returned`) */
+  note?: string | null;
 }
 
 export const ProjectStageHistoryEntity = new EntitySchema<ProjectStageVisit>({
@@ -283,6 +287,7 @@ export const ProjectStageHistoryEntity = new EntitySchema<ProjectStageVisit>({
     stage: str('stage', 40) as never,
     enteredAt: ts('entered_at'),
     leftAt: ts('left_at', true),
+    note: text('note'),
   },
 });
 
@@ -307,6 +312,11 @@ export interface ApplicationVersion {
   data: string;
   createdBy: number;
   createdAt: string;
+  /**
+   * the `Task_ReviseApplication` user task this version answers (退回修改); a retry of the same
+   * revision rewrites this row instead of adding another version
+   */
+  revisionTaskKey?: string | null;
 }
 
 export const ApplicationVersionEntity = new EntitySchema<ApplicationVersion>({
@@ -319,6 +329,7 @@ export const ApplicationVersionEntity = new EntitySchema<ApplicationVersion>({
     data: text('data', false),
     createdBy: int('created_by'),
     createdAt: ts('created_at'),
+    revisionTaskKey: str('revision_task_key', 40, true),
   },
 });
 

@@ -33,6 +33,7 @@ import {
   type ProjectStage,
 } from './entities';
 import type { Money } from './money';
+import { parseReasons } from './returns';
 import { daysInStage, moveStage } from './stage-history';
 
 /** What a caller may see: everything (bureaus, audit) or one organisation's projects. */
@@ -63,6 +64,8 @@ export interface ProjectView {
   planYear: number;
   processInstanceKey: string | null;
   currentVersion: number;
+  /** stage `returned` (退回修改): why — materials defects, duplicates, the joint review's reason; else [] */
+  returnReasons: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -111,8 +114,21 @@ export const MATERIAL_NAMES: Record<AttachmentKind, string> = {
   other: '其他',
 };
 
-/** Once submitted, the form is frozen; a return (退回) by the process puts the project back to draft. */
+/** Before submission the department edits its draft freely; afterwards only a 退回修改 reopens it. */
 const EDITABLE_STAGES: readonly ProjectStage[] = ['draft'];
+/**
+ * A revision answering the process's `Task_ReviseApplication` (the caller has seen the task
+ * active): normally `returned`; `submitted` for a project returned before the stage existed.
+ */
+const REVISABLE_STAGES: readonly ProjectStage[] = ['returned', 'submitted'];
+
+/** What a revision wrote, so that it can be taken back when the process does not take it. */
+export interface RevisionWrite {
+  taskKey: string;
+  version: number;
+  /** when the stage moved back to `submitted` (null: it was there already) */
+  stageMovedAt: string | null;
+}
 
 export class ProjectService {
   constructor(
@@ -175,30 +191,52 @@ export class ProjectService {
     return { project: await this.view(id), version: 1 };
   }
 
-  /** A resubmission: version n+1 and the field-level changes against version n. */
+  /**
+   * THE writer of versions after the first: version n+1 and the field-level changes against
+   * version n. A draft is edited freely. A 退回修改 (`revision`: the `Task_ReviseApplication` task
+   * the caller found active) also moves the project back to `submitted`; the version records the
+   * task, and a retry for the same task rewrites that version instead of adding n+2
+   * (services/processes/application-revision.ts completes the task and, if the process does not
+   * take the revision, calls `undoRevision`).
+   */
   async resubmit(
     projectId: number,
     userId: number,
     input: ApplicationForm,
-  ): Promise<{ project: ProjectView; version: number; changes: FieldChange[] }> {
+    revision?: { taskKey: string },
+  ): Promise<{ project: ProjectView; version: number; changes: FieldChange[]; revision: RevisionWrite | null }> {
     const form = applicationFormSchema.parse(input);
     const project = await this.get(projectId);
-    if (!EDITABLE_STAGES.includes(project.stage)) {
+    if (!(revision ? REVISABLE_STAGES : EDITABLE_STAGES).includes(project.stage)) {
       throw new HttpError(409, `项目处于“${STAGE_NAMES[project.stage]}”阶段，申报表不可修改`);
     }
     const lead = await this.ds.getRepository(OrganisationEntity).findOneByOrFail({ id: project.orgId });
     const participants = await this.participantOrgs(form, lead);
-    const previous = await this.application(projectId, project.currentVersion);
-    const version = project.currentVersion + 1;
+    const versions = this.ds.getRepository(ApplicationVersionEntity);
+    // a version written for this task before (a retry after the engine failed to answer)
+    const pending = revision ? await versions.findOneBy({ projectId, revisionTaskKey: revision.taskKey }) : null;
+    if (pending && pending.version !== project.currentVersion)
+      throw new HttpError(409, '申报表已被他人修改，请刷新后重试');
+    const version = pending ? pending.version : project.currentVersion + 1;
+    const previous = await this.application(projectId, version - 1);
+    const at = this.now();
+    let stageMovedAt: string | null = null;
     await this.ds.transaction(async (m) => {
-      const now = this.now().toISOString();
-      await m.getRepository(ApplicationVersionEntity).insert({
-        projectId,
-        version,
-        data: JSON.stringify(form),
-        createdBy: userId,
-        createdAt: now,
-      });
+      const now = at.toISOString();
+      if (pending) {
+        await m
+          .getRepository(ApplicationVersionEntity)
+          .update({ id: pending.id }, { data: JSON.stringify(form), createdBy: userId, createdAt: now });
+      } else {
+        await m.getRepository(ApplicationVersionEntity).insert({
+          projectId,
+          version,
+          data: JSON.stringify(form),
+          createdBy: userId,
+          createdAt: now,
+          revisionTaskKey: revision?.taskKey ?? null,
+        });
+      }
       // optimistic check: two concurrent resubmissions cannot both become version n+1
       const res = await m
         .getRepository(ProjectEntity)
@@ -208,8 +246,67 @@ export class ProjectService {
         );
       if (res.affected === 0) throw new HttpError(409, '申报表已被他人修改，请刷新后重试');
       await this.replaceParticipants(m, projectId, participants);
+      if (revision) {
+        const moved = await moveStage(m, projectId, 'submitted', at, REVISABLE_STAGES);
+        if (moved === 'refused') throw new HttpError(409, '项目阶段已变化，请刷新后重试');
+        if (moved === 'moved') stageMovedAt = now;
+      }
     });
-    return { project: await this.view(projectId), version, changes: diffApplications(previous.form, form) };
+    return {
+      project: await this.view(projectId),
+      version,
+      changes: diffApplications(previous.form, form),
+      revision: revision ? { taskKey: revision.taskKey, version, stageMovedAt } : null,
+    };
+  }
+
+  /**
+   * Takes back a revision the process did not take (its task is still open): the version
+   * answering the task is removed and the project's fields, participants and stage are those of
+   * before — the `submitted` visit the revision opened is removed and the `returned` visit
+   * reopened, so the history shows no resubmission. `keepVersion`: only the stage goes back (the
+   * engine could not say whether it took the task; a retry rewrites the kept version).
+   * Nothing is done when the project has moved on meanwhile.
+   */
+  async undoRevision(projectId: number, written: RevisionWrite, keepVersion = false): Promise<void> {
+    // read first (SQLite access is serialised: no reads through the DataSource inside the transaction)
+    const versions = this.ds.getRepository(ApplicationVersionEntity);
+    const row = await versions.findOneBy({ projectId, revisionTaskKey: written.taskKey });
+    const before = await versions.findOneBy({ projectId, version: written.version - 1 });
+    if (!row || row.version !== written.version || !before) return;
+    const form = JSON.parse(before.data) as ApplicationForm;
+    const project = await this.get(projectId);
+    const lead = await this.ds.getRepository(OrganisationEntity).findOneByOrFail({ id: project.orgId });
+    const participants = await this.participantOrgs(form, lead);
+    await this.ds.transaction(async (m) => {
+      const projects = m.getRepository(ProjectEntity);
+      const project = await projects.findOneBy({ id: projectId });
+      if (!project || project.currentVersion !== written.version) return;
+      if (!keepVersion) {
+        await m.getRepository(ApplicationVersionEntity).delete({ id: row.id });
+        await projects.update(
+          { id: projectId, currentVersion: written.version },
+          { ...this.projectFields(form), currentVersion: before.version, updatedAt: this.now().toISOString() },
+        );
+        await this.replaceParticipants(m, projectId, participants);
+      }
+      if (!written.stageMovedAt || project.stage !== 'submitted') return;
+      const history = m.getRepository(ProjectStageHistoryEntity);
+      const open = await history.findOneBy({ projectId, leftAt: IsNull() });
+      if (!open || open.stage !== 'submitted' || open.enteredAt !== written.stageMovedAt) return;
+      const left = await history.findOne({
+        where: { projectId, leftAt: written.stageMovedAt },
+        order: { id: 'DESC' },
+      });
+      if (!left) return;
+      // the exact inverse of the revision's moveStage: its visit gone, the one it closed open again
+      await history.delete({ id: open.id });
+      await history.update({ id: left.id }, { leftAt: null });
+      await projects.update(
+        { id: projectId, stage: 'submitted' },
+        { stage: left.stage, stageEnteredAt: left.enteredAt },
+      );
+    });
   }
 
   async application(projectId: number, version: number) {
@@ -354,11 +451,11 @@ export class ProjectService {
         await this.ds
           .getRepository(ProjectStageHistoryEntity)
           .findBy({ projectId: In(rows.map((r) => r.id)), leftAt: IsNull() })
-      ).map((v) => [v.projectId, v.stage]),
+      ).map((v) => [v.projectId, v]),
     );
     const enteredAt = (p: Project) => {
       const open = openVisits.get(p.id);
-      return open !== undefined && open !== p.stage ? p.updatedAt : (p.stageEnteredAt ?? p.createdAt);
+      return open !== undefined && open.stage !== p.stage ? p.updatedAt : (p.stageEnteredAt ?? p.createdAt);
     };
     return rows.map((p) => {
       const org = orgs.get(p.orgId)!;
@@ -395,6 +492,10 @@ export class ProjectService {
         planYear: p.planYear,
         processInstanceKey: p.processInstanceKey,
         currentVersion: p.currentVersion,
+        returnReasons:
+          p.stage === 'returned' && openVisits.get(p.id)?.stage === 'returned'
+            ? parseReasons(openVisits.get(p.id)!.note)
+            : [],
         createdAt: p.createdAt,
         updatedAt: p.updatedAt,
       };

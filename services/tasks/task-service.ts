@@ -246,15 +246,25 @@ export class TaskService {
 
   /**
    * Completes a claimed task with the form's variables, validated here against the task's form
-   * (the browser's validation is a convenience, not a control).
+   * (the browser's validation is a convenience, not a control). `validatedBy`: a domain service
+   * completes the task with variables it validated against its own schema (the 附件1 resubmission,
+   * services/processes/application-revision.ts); the form's check is then not applied, everything
+   * else (candidate groups, claim, audit) is.
    */
-  async complete(actor: TaskActor, key: string, submitted: unknown): Promise<void> {
+  async complete(
+    actor: TaskActor,
+    key: string,
+    submitted: unknown,
+    opts: { validatedBy?: string } = {},
+  ): Promise<void> {
     const t = await this.get(actor, key);
     this.assertMayAct(actor, t);
     if (t.assignee !== actor.username) throw new HttpError(409, '请先认领任务再办理');
-    const form = await this.form(actor, key);
+    const form = opts.validatedBy ? null : await this.form(actor, key);
     let variables: Record<string, unknown> = {};
-    if (form) {
+    if (opts.validatedBy) {
+      variables = { ...(submitted as Record<string, unknown>) };
+    } else if (form) {
       const context = await this.variables(actor, key);
       const result = validateSubmission(form, submitted, context);
       if (!result.ok) {

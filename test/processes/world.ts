@@ -24,6 +24,7 @@ import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '../../config';
 import { submitAndStart } from '../../services/api/process-routes';
+import { completeRevisionTask } from '../../services/processes/application-revision';
 import { createApiRouter } from '../../services/api/router';
 import { createApp } from '../../services/app';
 import { createLogger } from '../../services/logger';
@@ -324,7 +325,14 @@ export class LifeRun {
     const task = await tasks.get(actor, String(raw!.userTaskKey));
     if (task.assignee !== actor.username) await tasks.claim(actor, task.key);
     try {
-      await tasks.complete(actor, task.key, vars);
+      // as the tasks.complete route: 退回修改 (Task_ReviseApplication) is the 附件1 revision
+      // (services/processes/application-revision.ts), every other task TaskService.complete
+      const visibility = {
+        all: false as const,
+        orgId: (await this.w.services.identity.organisationByCode(actor.orgCode)).id,
+      };
+      if (!(await completeRevisionTask(this.w.services, actor, visibility, task.key, vars)))
+        await tasks.complete(actor, task.key, vars);
     } catch (err) {
       if (err instanceof HttpError)
         throw new Error(`${elementId} as ${actor.username}: ${err.status} ${err.message}`, { cause: err });

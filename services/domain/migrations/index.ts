@@ -7,6 +7,7 @@ import { Delivery1764100004000 } from './1764100004000-Delivery';
 import { Plans1764100005000 } from './1764100005000-Plans';
 import { StageHistory1764100006000 } from './1764100006000-StageHistory';
 import { ProcessRecords1764100007000 } from './1764100007000-ProcessRecords';
+import { Revisions1764304000000 } from './1764304000000-Revisions';
 
 export const domainMigrations = [
   Identity1764100000000,
@@ -17,4 +18,5 @@ export const domainMigrations = [
   Plans1764100005000,
   StageHistory1764100006000,
   ProcessRecords1764100007000,
+  Revisions1764304000000,
 ];
