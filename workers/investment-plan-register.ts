@@ -56,7 +56,6 @@ export function createInvestmentPlanRegisterWorker(deps: WorkerDeps) {
             documentNo: v.approvalDocumentNo?.trim() || null,
             approvedInvestment: v.keyApprovedInvestment != null ? toMoney(v.keyApprovedInvestment) : null,
             reason: v.keyApprovalReason?.trim() || null,
-            approver: null,
             decidedOn: today,
             processInstanceKey: job.processInstanceKey,
           },

@@ -366,7 +366,6 @@ export function createNotifyWorker(deps: WorkerDeps) {
           documentNo: v.approvalDocumentNo?.trim() || null,
           approvedInvestment: null,
           reason: v.keyApprovalReason?.trim() || null,
-          approver: null,
           decidedOn: today,
           processInstanceKey: job.processInstanceKey,
         },

@@ -85,7 +85,7 @@ export function createDomainServices(dataSource: DataSource, config: Config, opt
     plans: new PlanService(dataSource, now),
     catalogue: new CatalogueService(dataSource, now),
     engine: opts.engine ?? null,
-    tasks: opts.engine ? new TaskService(opts.engine, audit, now) : null,
+    tasks: opts.engine ? new TaskService(opts.engine, audit, now, dataSource) : null,
     processes: projectJoin ? new ProcessService(opts.engine!, audit, (keys) => projectJoin.summaries(keys), now) : null,
     projectJoin,
     notifications: opts.notifications ?? null,

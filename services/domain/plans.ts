@@ -11,16 +11,20 @@ import { HttpError, notFound } from '../http/problem';
 import {
   AnnualPlanEntity,
   AnnualPlanEntryEntity,
+  FundAllocationEntity,
   InvestmentPlanEntryEntity,
   OrganisationEntity,
   ProjectEntity,
   STAGE_NAMES,
+  UserEntity,
   type AnnualPlan,
   type PlanStatus,
   type Project,
   type ProjectStage,
 } from './entities';
 import { addMoney, compareMoney, type Money } from './money';
+import { moveStage } from './stage-history';
+import { taskDecider } from './task-completions';
 
 /** Stages before or outside a passed joint review: such projects cannot be planned (R8.1). */
 const UNREVIEWED: readonly ProjectStage[] = [
@@ -95,21 +99,21 @@ export class PlanService {
     const project = await this.project(input.projectId);
     const problem = planEntryProblem(project, input.amount, { status: plan.status, urgent: input.urgent });
     if (problem) throw new HttpError(422, problem, { rule: 'R8' });
-    const repo = this.ds.getRepository(AnnualPlanEntryEntity);
-    if (await repo.existsBy({ planId: plan.id, projectId: project.id })) throw new HttpError(409, '该项目已在计划中');
-    await repo.insert({
-      planId: plan.id,
-      projectId: project.id,
-      amount: input.amount,
-      urgent: input.urgent,
-      addedBy: userId,
-      addedAt: this.now().toISOString(),
+    if (await this.ds.getRepository(AnnualPlanEntryEntity).existsBy({ planId: plan.id, projectId: project.id }))
+      throw new HttpError(409, '该项目已在计划中');
+    await this.ds.transaction(async (m) => {
+      const now = this.now();
+      await m.getRepository(AnnualPlanEntryEntity).insert({
+        planId: plan.id,
+        projectId: project.id,
+        amount: input.amount,
+        urgent: input.urgent,
+        addedBy: userId,
+        addedAt: now.toISOString(),
+      });
+      // the stage and its history together (days in stage, stage-duration chart)
+      await moveStage(m, project.id, 'annual-plan', now, ['approval', 'investment-plan']);
     });
-    if (project.stage === 'approval' || project.stage === 'investment-plan') {
-      await this.ds
-        .getRepository(ProjectEntity)
-        .update({ id: project.id }, { stage: 'annual-plan', updatedAt: this.now().toISOString() });
-    }
     return this.view(year);
   }
 
@@ -153,11 +157,15 @@ export class PlanService {
       ]),
     );
     const orgs = new Map((await this.ds.getRepository(OrganisationEntity).find()).map((o) => [o.id, o]));
+    const allocations = await fundAllocationsOf(this.ds.manager, year);
     return {
       ...plan,
       total: addMoney('0', ...entries.map((e) => e.amount)),
+      /** R5/R8.1 资金安排: what finance allocated to the plan's projects (egov.fund-allocate) */
+      allocatedTotal: addMoney('0', ...allocations.map((a) => a.amount)),
       entries: entries.map((e) => {
         const p = projects.get(e.projectId)!;
+        const a = allocations.find((x) => x.projectId === e.projectId);
         return {
           projectId: p.id,
           code: p.code,
@@ -168,6 +176,9 @@ export class PlanService {
           amount: e.amount,
           urgent: e.urgent,
           addedAt: e.addedAt,
+          allocation: a
+            ? { amount: a.amount, allocatedAt: a.allocatedAt, approvedBy: a.approvedBy, approvedAt: a.approvedAt }
+            : null,
         };
       }),
     };
@@ -178,13 +189,31 @@ export class PlanService {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet(`${year}年度建设计划`);
     ws.addRow([`叶集区 ${year} 年度政务信息化项目建设计划（${plan.status === 'approved' ? '已批准' : '草案'}）`]);
-    ws.addRow(['序号', '项目编号', '项目名称', '建设单位', '总投资（万元）', '本年度计划（万元）', '临时追加（R8.2）']);
+    ws.addRow([
+      '序号',
+      '项目编号',
+      '项目名称',
+      '建设单位',
+      '总投资（万元）',
+      '本年度计划（万元）',
+      '临时追加（R8.2）',
+      '资金安排（万元）',
+    ]);
     ws.getRow(2).font = { bold: true };
     plan.entries.forEach((e, i) =>
-      ws.addRow([i + 1, e.code, e.name, e.orgName, Number(e.totalInvestment), Number(e.amount), e.urgent ? '是' : '']),
+      ws.addRow([
+        i + 1,
+        e.code,
+        e.name,
+        e.orgName,
+        Number(e.totalInvestment),
+        Number(e.amount),
+        e.urgent ? '是' : '',
+        e.allocation ? Number(e.allocation.amount) : null,
+      ]),
     );
-    ws.addRow(['合计', '', '', '', '', Number(plan.total), '']);
-    ws.columns.forEach((c, i) => (c.width = [6, 16, 36, 22, 16, 18, 14][i]));
+    ws.addRow(['合计', '', '', '', '', Number(plan.total), '', Number(plan.allocatedTotal)]);
+    ws.columns.forEach((c, i) => (c.width = [6, 16, 36, 22, 16, 18, 14, 16][i]));
     return Buffer.from(await wb.xlsx.writeBuffer());
   }
 
@@ -200,12 +229,13 @@ export class PlanService {
     const repo = this.ds.getRepository(InvestmentPlanEntryEntity);
     if (await repo.existsBy({ projectId, year: input.year }))
       throw new HttpError(409, `该项目已列入 ${input.year} 年度投资计划`);
-    await repo.insert({ projectId, ...input, recordedBy: userId, recordedAt: this.now().toISOString() });
-    if (project.stage === 'approval') {
-      await this.ds
-        .getRepository(ProjectEntity)
-        .update({ id: projectId }, { stage: 'investment-plan', updatedAt: this.now().toISOString() });
-    }
+    await this.ds.transaction(async (m) => {
+      const now = this.now();
+      await m
+        .getRepository(InvestmentPlanEntryEntity)
+        .insert({ projectId, ...input, recordedBy: userId, recordedAt: now.toISOString() });
+      await moveStage(m, projectId, 'investment-plan', now, ['approval']);
+    });
     return repo.find({ where: { projectId }, order: { year: 'ASC' } });
   }
 
@@ -375,6 +405,68 @@ export async function addUrgentPlanEntry(
       addedBy: PROCESS_USER,
       addedAt: now.toISOString(),
     });
+}
+
+/** The user task in which the district government approves the annual plan (annual-planning.bpmn). */
+export const PLAN_APPROVAL_TASK = 'Task_GovernmentApproval';
+
+/**
+ * R5/R8.1 资金安排 through the process (egov.fund-allocate): the year's allocation of each
+ * included project, one row per year and project (allocating the year again replaces it). The
+ * approver is whoever approved the plan in `Task_GovernmentApproval` of the same instance
+ * through the tasklist (`task_completion`), when known. Runs in the job's `ctx.once` transaction.
+ */
+export async function recordFundAllocations(
+  m: EntityManager,
+  year: number,
+  allocations: readonly { projectId: number; amount: Money }[],
+  at: { processInstanceKey: string; elementInstanceKey: string },
+  now: Date,
+): Promise<void> {
+  const decider = await taskDecider(m, at.processInstanceKey, PLAN_APPROVAL_TASK);
+  const approval = {
+    approvedBy: decider?.userId ?? null,
+    approvedByOrgId: decider?.orgId ?? null,
+    approvedAt: decider?.completedAt ?? null,
+  };
+  const repo = m.getRepository(FundAllocationEntity);
+  for (const a of allocations) {
+    const values = { amount: a.amount, ...approval, ...at, allocatedAt: now.toISOString() };
+    const existing = await repo.findOneBy({ planYear: year, projectId: a.projectId });
+    if (existing) await repo.update({ id: existing.id }, values);
+    else await repo.insert({ planYear: year, projectId: a.projectId, ...values });
+  }
+}
+
+/** The fund allocations of a year with the approving user's name, in project order. */
+export async function fundAllocationsOf(m: EntityManager, year: number) {
+  const rows = await m
+    .getRepository(FundAllocationEntity)
+    .find({ where: { planYear: year }, order: { projectId: 'ASC' } });
+  const userIds = [...new Set(rows.map((r) => r.approvedBy).filter((id): id is number => id != null))];
+  const users = new Map(
+    (userIds.length ? await m.getRepository(UserEntity).findBy({ id: In(userIds) }) : []).map((u) => [u.id, u]),
+  );
+  const orgs = new Map((await m.getRepository(OrganisationEntity).find()).map((o) => [o.id, o]));
+  return rows.map((r) => {
+    const u = r.approvedBy != null ? users.get(r.approvedBy) : undefined;
+    const org = r.approvedByOrgId != null ? orgs.get(r.approvedByOrgId) : undefined;
+    return {
+      projectId: r.projectId,
+      amount: r.amount,
+      allocatedAt: r.allocatedAt,
+      approvedAt: r.approvedAt,
+      approvedBy: u
+        ? {
+            id: u.id,
+            username: u.username,
+            displayName: u.displayName,
+            orgCode: org?.code ?? '',
+            orgName: org?.name ?? '',
+          }
+        : null,
+    };
+  });
 }
 
 /**

@@ -7,6 +7,7 @@
  * task that preceded the job, and in the audit trail.
  */
 import type { EntityManager } from 'typeorm';
+import { In } from 'typeorm';
 import { chinaDate, isIsoDate } from '../calendar';
 import {
   AcceptanceEntity,
@@ -33,11 +34,13 @@ import {
   type ProcurementMethod,
   type Project,
   type UnitKind,
+  UserEntity,
 } from './entities';
 import { gradeOf } from './delivery';
 import type { AcceptanceItems } from './lifecycle';
 import type { Money } from './money';
 import { PROCESS_USER } from './plans';
+import { taskDecider } from './task-completions';
 
 /** A form date or date-time as the day in China, or null when absent or not a date. */
 export function dayOf(value: string | null | undefined): string | null {
@@ -396,7 +399,16 @@ export async function recordPostEvaluation(
 
 // ---------------------------------------------------------------- R5 key-project approval
 
-/** R5: 区发改委's separate approval (单独立项) of a key project, as its form recorded it. */
+/** The user task in which 区发改委 decides a key project (processes/project-lifecycle.bpmn). */
+export const KEY_PROJECT_APPROVAL_TASK = 'Task_KeyProjectApproval';
+
+/**
+ * R5: 区发改委's separate approval (单独立项) of a key project, as its form recorded it. Who
+ * approved, and when, is the user who completed `Task_KeyProjectApproval` of the process instance
+ * through the tasklist (`task_completion`, written by TaskService — never a form value); without
+ * such a row (a task completed outside the tasklist) the approver stays unknown and the day is
+ * `decidedOn`.
+ */
 export async function recordKeyProjectApproval(
   m: EntityManager,
   projectId: number,
@@ -405,7 +417,6 @@ export async function recordKeyProjectApproval(
     documentNo: string | null;
     approvedInvestment: Money | null;
     reason: string | null;
-    approver: string | null;
     decidedOn: string;
     processInstanceKey: string | null;
   },
@@ -413,9 +424,19 @@ export async function recordKeyProjectApproval(
 ): Promise<void> {
   const drc = await m.getRepository(OrganisationEntity).findOneBy({ code: 'drc' });
   if (!drc) throw new Error('区发改委（drc）不在机构表中');
-  await m
-    .getRepository(KeyProjectApprovalEntity)
-    .insert({ projectId, ...input, approverOrgId: drc.id, recordedAt: now.toISOString() });
+  const decider = input.processInstanceKey
+    ? await taskDecider(m, input.processInstanceKey, KEY_PROJECT_APPROVAL_TASK)
+    : null;
+  await m.getRepository(KeyProjectApprovalEntity).insert({
+    projectId,
+    ...input,
+    approver: decider?.username ?? null,
+    approverUserId: decider?.userId ?? null,
+    decidedOn: decider ? chinaDate(new Date(decider.completedAt)) : input.decidedOn,
+    decidedAt: decider?.completedAt ?? null,
+    approverOrgId: drc.id,
+    recordedAt: now.toISOString(),
+  });
 }
 
 export function keyProjectApprovals(m: EntityManager, projectId: number) {
@@ -426,6 +447,10 @@ export function keyProjectApprovals(m: EntityManager, projectId: number) {
 export async function keyProjectApprovalView(m: EntityManager, projectId: number) {
   const rows = await keyProjectApprovals(m, projectId);
   const orgs = new Map((await m.getRepository(OrganisationEntity).find()).map((o) => [o.id, o]));
+  const userIds = [...new Set(rows.map((r) => r.approverUserId).filter((id): id is number => id != null))];
+  const users = new Map(
+    (userIds.length ? await m.getRepository(UserEntity).findBy({ id: In(userIds) }) : []).map((u) => [u.id, u]),
+  );
   return rows.map((r) => ({
     id: r.id,
     decision: r.decision,
@@ -435,7 +460,19 @@ export async function keyProjectApprovalView(m: EntityManager, projectId: number
     reason: r.reason,
     approver: { code: orgs.get(r.approverOrgId)?.code ?? '', name: orgs.get(r.approverOrgId)?.name ?? '' },
     approverUser: r.approver,
+    /** the DRC user who completed the approval task, with the organisation they belong to */
+    approvedBy:
+      r.approverUserId != null && users.has(r.approverUserId)
+        ? {
+            id: r.approverUserId,
+            username: users.get(r.approverUserId)!.username,
+            displayName: users.get(r.approverUserId)!.displayName,
+            orgCode: orgs.get(users.get(r.approverUserId)!.orgId)?.code ?? '',
+            orgName: orgs.get(users.get(r.approverUserId)!.orgId)?.name ?? '',
+          }
+        : null,
     decidedOn: r.decidedOn,
+    decidedAt: r.decidedAt,
     recordedAt: r.recordedAt,
   }));
 }

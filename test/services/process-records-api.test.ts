@@ -6,6 +6,7 @@
 import ExcelJS from 'exceljs';
 import { InvestmentPlanEntryEntity, OrganisationEntity, ProjectEntity } from '../../services/domain/entities';
 import { recordKeyProjectApproval } from '../../services/domain/process-records';
+import { recordTaskCompletion } from '../../services/domain/task-completions';
 import { startTestApi, type Client, type TestApi } from './support/api';
 
 const PASSWORD = 'Yeji@2026test';
@@ -69,6 +70,20 @@ describe('process records API (R5, R21)', () => {
       recordedBy: 0,
       recordedAt: '2026-11-20T02:00:00.000Z',
     });
+    // rec.fgw completed Task_KeyProjectApproval through the tasklist on 18 November (TaskService
+    // writes this row before the engine completes the task; a form variable cannot name the approver)
+    await recordTaskCompletion(
+      api.ds,
+      {
+        userTaskKey: '2251799813685300',
+        elementId: 'Task_KeyProjectApproval',
+        processInstanceKey: '2251799813685249',
+        processDefinitionId: 'project-lifecycle',
+      },
+      'rec.fgw',
+      'complete',
+      new Date('2026-11-18T07:30:00Z'),
+    );
     await api.ds.transaction((m) =>
       recordKeyProjectApproval(
         m,
@@ -78,8 +93,7 @@ describe('process records API (R5, R21)', () => {
           documentNo: '叶发改〔2026〕88号',
           approvedInvestment: '1450.00',
           reason: '同意单独立项',
-          approver: null,
-          decidedOn: '2026-11-18',
+          decidedOn: '2026-11-20',
           processInstanceKey: '2251799813685249',
         },
         new Date('2026-11-20T02:00:00Z'),
@@ -123,7 +137,11 @@ describe('process records API (R5, R21)', () => {
           documentNo: '叶发改〔2026〕88号',
           approvedInvestment: '1450.00',
           approver: { code: 'drc', name: '区发展和改革委员会' },
+          // who approved, and when: the task's completion, not the worker's day
+          approverUser: 'rec.fgw',
+          approvedBy: expect.objectContaining({ username: 'rec.fgw', orgCode: 'drc', orgName: '区发展和改革委员会' }),
           decidedOn: '2026-11-18',
+          decidedAt: '2026-11-18T07:30:00.000Z',
         }),
       ]);
     }

@@ -277,6 +277,8 @@ export async function snapshot(ds: DataSource): Promise<Record<string, unknown>>
     'annual_plan_entry',
     'investment_plan_entry',
     'key_project_approval',
+    'task_completion',
+    'fund_allocation',
     'procurement',
     'contract',
     'service_unit',
