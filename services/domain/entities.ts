@@ -986,9 +986,13 @@ export interface KeyProjectApproval {
   reason: string | null;
   /** the approving body (区发改委) */
   approverOrgId: number;
-  /** the user who completed the approval task, when known */
+  /** the user (username) who completed the approval task (`task_completion`), when known */
   approver: string | null;
+  /** that user's id, when known */
+  approverUserId: number | null;
   decidedOn: string;
+  /** when the approval task was completed (from `task_completion`), when known */
+  decidedAt: string | null;
   processInstanceKey: string | null;
   recordedAt: string;
 }
@@ -1005,9 +1009,85 @@ export const KeyProjectApprovalEntity = new EntitySchema<KeyProjectApproval>({
     reason: text('reason'),
     approverOrgId: int('approver_org_id'),
     approver: str('approver', 60, true),
+    approverUserId: int('approver_user_id', true),
     decidedOn: str('decided_on', 10),
+    decidedAt: ts('decided_at', true),
     processInstanceKey: str('process_instance_key', 40, true),
     recordedAt: ts('recorded_at'),
+  },
+});
+
+/**
+ * Who completed a user task through the tasklist (`TaskService`), written before the engine is
+ * told, so that the job the completion triggers finds it: a worker that records a decision taken
+ * in a user task (R5 key-project approval, R8.1 the government's plan approval) reads the deciding
+ * user from here — the process variables carry no trustworthy actor.
+ */
+export interface TaskCompletion {
+  id: number;
+  userTaskKey: string;
+  elementId: string;
+  processInstanceKey: string;
+  processDefinitionId: string;
+  userId: number | null;
+  username: string;
+  orgId: number | null;
+  /** `complete` (the form) or `return` (退回) */
+  outcome: 'complete' | 'return';
+  completedAt: string;
+}
+
+export const TaskCompletionEntity = new EntitySchema<TaskCompletion>({
+  name: 'TaskCompletion',
+  tableName: 'task_completion',
+  columns: {
+    id,
+    userTaskKey: str('user_task_key', 40),
+    elementId: str('element_id', 100),
+    processInstanceKey: str('process_instance_key', 40),
+    processDefinitionId: str('process_definition_id', 100),
+    userId: int('user_id', true),
+    username: str('username', 60),
+    orgId: int('org_id', true),
+    outcome: str('outcome', 20) as never,
+    completedAt: ts('completed_at'),
+  },
+});
+
+/**
+ * R5 / R8.1 资金安排: finance's allocation of the year's funds to a project of the approved annual
+ * plan (egov.fund-allocate), capped at the approved investment (R19.1). One row per plan year and
+ * project (a second allocation of the same year replaces the first); `approvedBy` is the user who
+ * approved the plan in `Task_GovernmentApproval` (task_completion), when known.
+ */
+export interface FundAllocation {
+  id: number;
+  planYear: number;
+  projectId: number;
+  /** 万元 */
+  amount: Money;
+  approvedBy: number | null;
+  approvedByOrgId: number | null;
+  approvedAt: string | null;
+  processInstanceKey: string;
+  elementInstanceKey: string;
+  allocatedAt: string;
+}
+
+export const FundAllocationEntity = new EntitySchema<FundAllocation>({
+  name: 'FundAllocation',
+  tableName: 'fund_allocation',
+  columns: {
+    id,
+    planYear: int('plan_year'),
+    projectId: int('project_id'),
+    amount: money('amount'),
+    approvedBy: int('approved_by', true),
+    approvedByOrgId: int('approved_by_org_id', true),
+    approvedAt: ts('approved_at', true),
+    processInstanceKey: str('process_instance_key', 40),
+    elementInstanceKey: str('element_instance_key', 40),
+    allocatedAt: ts('allocated_at'),
   },
 });
 
@@ -1082,4 +1162,6 @@ export const domainEntities = [
   InvestmentPlanEntryEntity,
   CatalogueEntryEntity,
   KeyProjectApprovalEntity,
+  TaskCompletionEntity,
+  FundAllocationEntity,
 ];

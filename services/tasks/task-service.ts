@@ -5,6 +5,8 @@
  * engine is reached only through the SDK, so this works the same on the embedded runtime and on a
  * real Zeebe cluster.
  */
+import type { DataSource } from 'typeorm';
+import { forgetTaskCompletion, recordTaskCompletion } from '../domain/task-completions';
 import { isEngineNotFound as isNotFound, type EngineClient } from '../engine-client';
 import { HttpError, forbidden, notFound } from '../http/problem';
 import { validateSubmission, type FieldError, type FormSchema } from '../forms/validate';
@@ -79,7 +81,47 @@ export class TaskService {
     private readonly engine: EngineClient,
     private readonly audit: AuditSink,
     private readonly now: () => Date = () => new Date(),
+    /**
+     * where who completed which task is recorded (`task_completion`): the workers read the
+     * deciding user of R5/R8.1 decisions from there. Without it nothing is recorded.
+     */
+    private readonly completions: DataSource | null = null,
   ) {}
+
+  /**
+   * Runs `completion` (the engine call) with the completing user on record: the row is written
+   * first, so the job the completion triggers finds it, and removed when the engine refused (the
+   * task is still open). A failure after which the engine did complete the task keeps the row.
+   */
+  async recordedCompletion(
+    t: Pick<TaskView, 'key' | 'elementId' | 'processInstanceKey' | 'processDefinitionId'>,
+    actor: Pick<TaskActor, 'username'>,
+    outcome: 'complete' | 'return',
+    completion: () => Promise<unknown>,
+  ): Promise<void> {
+    const ds = this.completions;
+    if (!ds) {
+      await completion();
+      return;
+    }
+    const task = {
+      userTaskKey: t.key,
+      elementId: t.elementId,
+      processInstanceKey: t.processInstanceKey,
+      processDefinitionId: t.processDefinitionId,
+    };
+    await recordTaskCompletion(ds, task, actor.username, outcome, this.now());
+    try {
+      await completion();
+    } catch (err) {
+      const state = await this.engine
+        .getUserTask({ userTaskKey: t.key } as never, consistency)
+        .then((raw) => String(raw.state ?? ''))
+        .catch(() => 'UNKNOWN');
+      if (state !== 'COMPLETED') await forgetTaskCompletion(ds, t.key);
+      throw err;
+    }
+  }
 
   private view(t: RawTask): TaskView {
     const due = t.dueDate ?? null;
@@ -281,7 +323,9 @@ export class TaskService {
     } else if (submitted && typeof submitted === 'object' && Object.keys(submitted).length > 0) {
       throw new HttpError(400, '此任务没有表单，不接受提交变量');
     }
-    await this.engine.completeUserTask({ userTaskKey: key, variables } as never);
+    await this.recordedCompletion(t, actor, 'complete', () =>
+      this.engine.completeUserTask({ userTaskKey: key, variables } as never),
+    );
     await this.audit.record({
       actor: actor.username,
       action: 'task.complete',
@@ -315,7 +359,9 @@ export async function giveBack(
   if (t.assignee !== actor.username) throw new HttpError(409, '请先认领任务再退回');
   const variables: Record<string, unknown> = { [decision.field]: decision.value };
   if (decision.reasonField) variables[decision.reasonField] = decision.comment;
-  await engine.completeUserTask({ userTaskKey: key, variables } as never);
+  await service.recordedCompletion(t, actor, 'return', () =>
+    engine.completeUserTask({ userTaskKey: key, variables } as never),
+  );
   await audit.record({
     actor: actor.username,
     action: 'task.return',
