@@ -172,6 +172,28 @@ async function addComment(
   return commentView(rows[0]!);
 }
 
+/**
+ * The tasklist's completion (tasks.complete): the task as the caller may see it, completed with
+ * the form's variables (TaskService.complete: candidate groups, claim, form validation, audit) and
+ * the decision on the project's timeline. The API's decision routes complete their process task
+ * through it too (request-decisions.ts), so both paths are one.
+ */
+export async function completeTaskAs(
+  services: ApiServices,
+  principal: Principal,
+  visibility: Visibility,
+  key: string,
+  variables: Record<string, unknown>,
+): Promise<ApiTask> {
+  const e = engineOf(services);
+  const t = await visibleTask(e, principal, visibility, key);
+  await e.tasks.complete(principal, t.key, variables);
+  const rule = t.processDefinitionKey ? (await rulesOf(e, t.processDefinitionKey)).get(t.elementId) : undefined;
+  const decision = decisionOf(variables, rule);
+  if (decision) await addComment(services, t, principal, 'decision', decision);
+  return t;
+}
+
 /** A decision the form set, for the timeline: the gateway variable or the usual decision fields. */
 function decisionOf(variables: Record<string, unknown>, rule: ReturnRule | undefined): string | null {
   const keys = [rule?.field, 'decision', ...Object.keys(variables).filter((k) => /(Decision|Result)$/.test(k))];
@@ -572,12 +594,7 @@ export const processRoutes: AnyRoute[] = [
       // 退回修改 writes the new 附件1 version as the application screen's resubmission does
       if (await completeRevisionTask(services, principal, visibility, ps.engineKey.parse(params.key), body.variables))
         return null;
-      const e = engineOf(services);
-      const t = await visibleTask(e, principal, visibility, params.key!);
-      await e.tasks.complete(principal, t.key, body.variables);
-      const rule = t.processDefinitionKey ? (await rulesOf(e, t.processDefinitionKey)).get(t.elementId) : undefined;
-      const decision = decisionOf(body.variables, rule);
-      if (decision) await addComment(services, t, principal, 'decision', decision);
+      await completeTaskAs(services, principal, visibility, params.key!, body.variables);
       return null;
     },
   }),

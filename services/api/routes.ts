@@ -24,6 +24,12 @@ import {
   publishDelayRequested,
   publishRectificationOrdered,
 } from './request-messages';
+import {
+  decideRequestThroughProcess,
+  processInstanceOf,
+  respondThroughProcess,
+  reviewThroughProcess,
+} from './request-decisions';
 
 // ------------------------------------------------------------------ who
 
@@ -45,6 +51,16 @@ function sendDownload(
     );
   for (const [k, v] of Object.entries(f.headers ?? {})) res.setHeader(k, v);
   res.send(buf);
+}
+
+/**
+ * A decision route's answer through the process (request-decisions.ts): 200 with the decided row,
+ * or 202 with the row still pending when the worker has not written it yet.
+ */
+function send(res: Response, a: { status: 200 | 202; body: Record<string, unknown> }) {
+  if (a.status === 200) return a.body;
+  res.status(202).json(a.body);
+  return undefined;
 }
 
 const ANYONE: Access = { roles: 'any' };
@@ -589,7 +605,13 @@ export const routes: AnyRoute[] = [
     scope: 'own-department',
     resource: 'rectification',
     body: s.respondRectificationBody,
-    handler: async ({ resource, body, services }) => services.rectifications.respond(resource!.id, body.response),
+    // with a process: completes the order's Task_Rectify as the caller (request-decisions.ts)
+    handler: async ({ resource, principal, visibility, body, services }) => {
+      const order = services.engine ? await services.rectifications.get(resource!.id) : null;
+      const pik = order ? await processInstanceOf(services, order.projectId) : null;
+      if (pik) return respondThroughProcess(services, principal, visibility, pik, resource!.id, body);
+      return services.rectifications.respond(resource!.id, body.response);
+    },
   }),
   route({
     id: 'rectifications.review',
@@ -601,8 +623,15 @@ export const routes: AnyRoute[] = [
     scope: 'bureau-wide',
     resource: 'rectification',
     body: s.reviewRectificationBody,
-    handler: async ({ resource, principal, body, services }) =>
-      services.rectifications.review(resource!.id, principal.orgId, body.accepted),
+    // with a process: completes the order's Task_RectificationVerify as the caller; 200 with the
+    // order once the worker has closed it (合格) or reopened it and suspended the project (不合格),
+    // 202 if it has not within DECISION_WAIT_MS (request-decisions.ts)
+    handler: async ({ resource, principal, visibility, body, services, res }) => {
+      const order = services.engine ? await services.rectifications.get(resource!.id) : null;
+      const pik = order ? await processInstanceOf(services, order.projectId) : null;
+      if (!pik) return services.rectifications.review(resource!.id, principal.orgId, body.accepted);
+      return send(res, await reviewThroughProcess(services, principal, visibility, pik, resource!.id, body));
+    },
   }),
 
   // ---- construction: progress reports 附件2 (R15), changes (R20), delays (R22.3)
@@ -698,8 +727,16 @@ export const routes: AnyRoute[] = [
     scope: 'bureau-wide',
     resource: 'project',
     body: s.decisionBody,
-    handler: async ({ resource, params, principal, body, services }) =>
-      services.lifecycle.decideChange(resource!.id, s.idParam.parse(params.changeId), principal.id, body),
+    // with a process: completes the request's Task_ChangeApproval as the caller (request-decisions.ts)
+    handler: async ({ resource, params, principal, visibility, body, services, res }) => {
+      const changeId = s.idParam.parse(params.changeId);
+      const pik = services.engine ? await processInstanceOf(services, resource!.id) : null;
+      if (!pik) return services.lifecycle.decideChange(resource!.id, changeId, principal.id, body);
+      return send(
+        res,
+        await decideRequestThroughProcess(services, principal, visibility, pik, 'change', resource!.id, changeId, body),
+      );
+    },
   }),
   route({
     id: 'delayRequests.list',
@@ -745,8 +782,16 @@ export const routes: AnyRoute[] = [
     scope: 'bureau-wide',
     resource: 'project',
     body: s.decisionBody,
-    handler: async ({ resource, params, principal, body, services }) =>
-      services.lifecycle.decideDelay(resource!.id, s.idParam.parse(params.delayId), principal.id, body),
+    // with a process: completes the request's Task_DelayReview as the caller (request-decisions.ts)
+    handler: async ({ resource, params, principal, visibility, body, services, res }) => {
+      const delayId = s.idParam.parse(params.delayId);
+      const pik = services.engine ? await processInstanceOf(services, resource!.id) : null;
+      if (!pik) return services.lifecycle.decideDelay(resource!.id, delayId, principal.id, body);
+      return send(
+        res,
+        await decideRequestThroughProcess(services, principal, visibility, pik, 'delay', resource!.id, delayId, body),
+      );
+    },
   }),
 
   // ---- acceptance (R14, R22) and self-evaluation (R23)

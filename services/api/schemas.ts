@@ -135,8 +135,22 @@ export const issueRectificationBody = z.strictObject({
   orderRule: z.enum(['R26', 'R27']).optional().describe('R26 限期整改（默认）；R27 严重逾期等，并压缩下一年度预算'),
 });
 
-export const respondRectificationBody = z.strictObject({ response: z.string().trim().min(1).max(2000) });
-export const reviewRectificationBody = z.strictObject({ accepted: z.boolean() });
+/**
+ * The department's rectification report. With an engine it completes `Task_Rectify`
+ * (rectification-report form): `response` → 整改措施, `completedDate` → 整改完成日期 (today when
+ * absent), `evidence` → 整改佐证材料 (the form requires it), `remaining` → 遗留问题.
+ */
+export const respondRectificationBody = z.strictObject({
+  response: z.string().trim().min(1).max(2000),
+  completedDate: isoDate.optional(),
+  evidence: z.string().trim().min(1).max(100).optional(),
+  remaining: z.string().trim().max(1000).optional(),
+});
+/** With an engine it completes `Task_RectificationVerify` (review-opinion: `note` → 意见及理由, required there). */
+export const reviewRectificationBody = z.strictObject({
+  accepted: z.boolean(),
+  note: z.string().trim().max(2000).optional(),
+});
 
 export const auditLogQuery = z.strictObject({
   actor: z.string().max(100).optional(),
