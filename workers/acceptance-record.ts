@@ -1,11 +1,13 @@
 /**
  * egov.acceptance-record — R22.2: the panel's final-acceptance opinion and the R14 items are
- * recorded; the go-live date (R23's and R29's anchor) defaults to the acceptance day. R17: the
- * department operates the system from now on.
+ * recorded, the passed review as the last attempt (`acceptance_attempt`); the go-live date (R23's
+ * and R29's anchor) defaults to the acceptance day. R17: the department operates the system from
+ * now on.
  */
 import { z } from 'zod';
 import type { WorkerDeps } from './deps';
 import { projectEffectWorker } from './recording';
+import { failedAcceptanceItems, recordAcceptanceAttempt } from '../services/domain/attempts';
 import { recordFinalAcceptance } from '../services/domain/process-records';
 import { dateLike, projectIdSchema, setStage } from './support';
 
@@ -14,6 +16,8 @@ export const acceptanceRecordInput = z.object({
   projectId: projectIdSchema,
   finalAcceptanceResult: z.enum(['pass', 'fail']),
   finalAcceptanceOpinion: z.string().trim().max(5000).nullish(),
+  /** the expert panel (acceptance-organisation form), kept with the attempt */
+  finalAcceptancePanel: z.string().trim().max(5000).nullish(),
   itemProductSecurity: item,
   itemCryptography: item,
   itemSecurityReview: item,
@@ -30,7 +34,7 @@ export function createAcceptanceRecordWorker(deps: WorkerDeps) {
       'R22.2 records the acceptance opinion and R14 items; goLiveDate (R23/R29 anchor) defaults to today; stage 经费支付',
     input: acceptanceRecordInput,
     output: z.object({ goLiveDate: z.string(), acceptedOn: z.string() }),
-    async apply({ m, project, v, now, today }) {
+    async apply({ m, project, v, job, now, today }) {
       if (v.finalAcceptanceResult !== 'pass') throw new Error('竣工验收未通过，不能登记投入运行（R22.2）');
       // the final acceptance in the domain: R23's self-evaluation and R29's post-evaluation read it
       await recordFinalAcceptance(
@@ -46,6 +50,27 @@ export function createAcceptanceRecordWorker(deps: WorkerDeps) {
             securityReview: v.itemSecurityReview !== 'fail',
             pue: typeof v.pue === 'number' && v.pue >= 1 && v.pue < 4 ? v.pue.toFixed(2) : null,
           },
+        },
+        now,
+      );
+      // the passed review as the last attempt of the history (failed ones: egov.acceptance-failed-record)
+      await recordAcceptanceAttempt(
+        m,
+        project.id,
+        {
+          stage: 'final',
+          passed: true,
+          opinion: v.finalAcceptanceOpinion?.trim() || null,
+          failedItems: failedAcceptanceItems({
+            productSecurity: v.itemProductSecurity,
+            cryptography: v.itemCryptography,
+            securityReview: v.itemSecurityReview,
+            energyEfficiency: v.itemEnergyEfficiency,
+          }),
+          panel: v.finalAcceptancePanel?.trim() || null,
+          decidedOn: today,
+          decidedBy: null,
+          position: { processInstanceKey: job.processInstanceKey, elementInstanceKey: job.elementInstanceKey },
         },
         now,
       );

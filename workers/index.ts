@@ -11,6 +11,7 @@ import type { WorkerDefinition } from './framework';
 import { createWorkerConfig, type MessagePublisher, type WorkerDeps } from './deps';
 import { createAcceptanceDateUpdateWorker } from './acceptance-date-update';
 import { createAcceptanceDocsCheckWorker } from './acceptance-docs-check';
+import { createAcceptanceFailedRecordWorker } from './acceptance-failed-record';
 import { createAcceptanceRecordWorker } from './acceptance-record';
 import { createApplicabilityCheckWorker } from './applicability-check';
 import { createApplicationWindowCloseWorker } from './application-window-close';
@@ -18,6 +19,7 @@ import { createArchiveWorker } from './archive';
 import { createAuditRecordWorker } from './audit-record';
 import { createChangeCheckWorker } from './change-check';
 import { createChangeFileWorker } from './change-file';
+import { createCheckFailedRecordWorker } from './check-failed-record';
 import { createCryptoGateWorker } from './crypto-gate';
 import { createDueDateWorker } from './due-date';
 import { createDuplicateCheckWorker } from './duplicate-check';
@@ -85,6 +87,7 @@ const factories = [
   createProcurementRecordWorker,
   createSecurityGateWorker,
   createCryptoGateWorker,
+  createCheckFailedRecordWorker,
   createChangeCheckWorker,
   createChangeFileWorker,
   createAcceptanceDateUpdateWorker,
@@ -96,6 +99,7 @@ const factories = [
   createFundRecoveryWorker,
   createAcceptanceDocsCheckWorker,
   createAcceptanceRecordWorker,
+  createAcceptanceFailedRecordWorker,
   createPaymentWorker,
   createSurplusReturnRecordWorker,
   createSelfEvaluationSubmitWorker,

@@ -381,6 +381,10 @@ function projectLifecycle(): ProcessBuilder {
     doc: 'R5/R12：区委网信办负责网络安全审查与检查。',
   });
   c.xor('Gateway_SecurityPassed', '检查通过？', 60, 1);
+  c.svc('Task_SecurityInspectionFailedRecord', '记录网络安全检查不合格意见', 60, 2, 'egov.check-failed-record', {
+    headers: { kind: 'security-inspection' },
+    doc: 'R12：检查未通过的一轮连同发现问题记入检查记录（第 n 轮），再交建设单位整改。',
+  });
   c.user('Task_SecurityRectify', '建设单位：网络安全整改', 59, 2, G.department, 'rectification-report', {
     doc: 'R12/R26：检查发现问题 → 整改后重新检查。',
   });
@@ -396,6 +400,10 @@ function projectLifecycle(): ProcessBuilder {
     doc: 'R5/R13：国产密码同步规划、同步建设、同步运行。',
   });
   c.xor('Gateway_CryptoPassed', '审查通过？', 60, 3);
+  c.svc('Task_CryptoReviewFailedRecord', '记录密码应用审查不合格意见', 60, 4, 'egov.check-failed-record', {
+    headers: { kind: 'crypto-review' },
+    doc: 'R13：审查未通过的一轮连同发现问题记入审查记录（第 n 轮），再交建设单位整改。',
+  });
   c.user('Task_CryptoRectify', '建设单位：密码应用整改', 59, 4, G.department, 'rectification-report', {
     doc: 'R13/R26：审查发现问题 → 整改后重新审查。',
   });
@@ -663,6 +671,9 @@ function projectLifecycle(): ProcessBuilder {
     doc: 'R22.2：专家组出具验收意见；R14 逐项验收。',
   });
   d.xor('Gateway_FinalAcceptancePassed', '验收合格？', 75, 1);
+  d.svc('Task_FinalAcceptanceFailedRecord', '记录验收不合格意见', 75, 3, 'egov.acceptance-failed-record', {
+    doc: 'R22.2/R14：竣工验收不合格的一次（第 n 次）连同专家组意见和不合格的 R14 验收事项记入验收记录，再交建设单位整改。',
+  });
   d.user('Task_AcceptanceRectify', '建设单位：验收整改', 74, 3, G.department, 'rectification-report', {
     doc: 'R22.2/R26：竣工验收不合格 → 整改后重新验收。',
   });
@@ -884,7 +895,8 @@ function projectLifecycle(): ProcessBuilder {
     condition: '=securityDocsComplete = true',
   });
   p.chain('Gateway_SecurityInspectionMerge', 'Task_SecurityInspection', 'Gateway_SecurityPassed');
-  p.flow('Gateway_SecurityPassed', 'Task_SecurityRectify', { name: '否', isDefault: true });
+  p.flow('Gateway_SecurityPassed', 'Task_SecurityInspectionFailedRecord', { name: '否', isDefault: true });
+  p.flow('Task_SecurityInspectionFailedRecord', 'Task_SecurityRectify');
   p.flow('Task_SecurityRectify', 'Gateway_SecurityInspectionMerge');
   p.flow('Gateway_SecurityPassed', 'Gateway_InspectionJoin', {
     name: '是',
@@ -899,7 +911,8 @@ function projectLifecycle(): ProcessBuilder {
     condition: '=cryptoDocsComplete = true',
   });
   p.chain('Gateway_CryptoInspectionMerge', 'Task_CryptoReview', 'Gateway_CryptoPassed');
-  p.flow('Gateway_CryptoPassed', 'Task_CryptoRectify', { name: '否', isDefault: true });
+  p.flow('Gateway_CryptoPassed', 'Task_CryptoReviewFailedRecord', { name: '否', isDefault: true });
+  p.flow('Task_CryptoReviewFailedRecord', 'Task_CryptoRectify');
   p.flow('Task_CryptoRectify', 'Gateway_CryptoInspectionMerge');
   p.flow('Gateway_CryptoPassed', 'Gateway_InspectionJoin', {
     name: '是',
@@ -987,7 +1000,8 @@ function projectLifecycle(): ProcessBuilder {
     condition: '=acceptanceDocsComplete = true',
   });
   p.chain('Task_AcceptanceOrganisation', 'Task_FinalAcceptanceReview', 'Gateway_FinalAcceptancePassed');
-  p.flow('Gateway_FinalAcceptancePassed', 'Task_AcceptanceRectify', { name: '不合格', isDefault: true });
+  p.flow('Gateway_FinalAcceptancePassed', 'Task_FinalAcceptanceFailedRecord', { name: '不合格', isDefault: true });
+  p.flow('Task_FinalAcceptanceFailedRecord', 'Task_AcceptanceRectify');
   p.flow('Task_AcceptanceRectify', 'Gateway_ReacceptanceMerge');
   p.flow('Gateway_FinalAcceptancePassed', 'Task_AcceptanceRecord', {
     name: '合格',

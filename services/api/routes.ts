@@ -807,6 +807,17 @@ export const routes: AnyRoute[] = [
     handler: async ({ resource, services }) => services.lifecycle.acceptances(resource!.id),
   }),
   route({
+    id: 'acceptances.attempts',
+    method: 'get',
+    path: '/projects/:id/acceptances/attempts',
+    summary: '竣工验收历次评审（含不合格的，R22.2、R14）',
+    tag: 'acceptance',
+    access: PROJECT_READERS,
+    scope: 'own-department',
+    resource: 'project',
+    handler: async ({ resource, services }) => services.lifecycle.acceptanceAttempts(resource!.id),
+  }),
+  route({
     id: 'acceptances.preliminary',
     method: 'post',
     path: '/projects/:id/acceptances/preliminary',

@@ -233,6 +233,7 @@ export class DeliveryService {
       orgId: org.id,
       recordedBy: userId,
       recordedAt: this.now().toISOString(),
+      round: (await repo.countBy({ projectId, kind })) + 1,
     });
     return this.checks(projectId);
   }

@@ -566,6 +566,57 @@ export const AcceptanceEntity = new EntitySchema<Acceptance>({
   },
 });
 
+/** The R14 acceptance items a panel can find not met (`acceptance_attempt.failed_items`). */
+export const ACCEPTANCE_ITEMS = ['productSecurity', 'cryptography', 'securityReview', 'energyEfficiency'] as const;
+export type AcceptanceItem = (typeof ACCEPTANCE_ITEMS)[number];
+
+/**
+ * R22.2: every final-acceptance review, failed ones too (attempt 1, 2, … per project and stage);
+ * `acceptance` keeps the stage's current state. Written by the process (`egov.acceptance-record`
+ * on 合格, `egov.acceptance-failed-record` on 不合格; keyed by the job's process position) or by
+ * the API's decision route (`decided_by`).
+ */
+export interface AcceptanceAttempt {
+  id: number;
+  projectId: number;
+  stage: AcceptanceStage;
+  attempt: number;
+  result: 'passed' | 'failed';
+  opinion: string | null;
+  /** R14 items found not met, JSON array of `AcceptanceItem` */
+  failedItems: string | null;
+  /** the expert panel (acceptance-organisation form) */
+  panel: string | null;
+  decidedOn: string;
+  /** the user who recorded the decision through the API; null when the process recorded it */
+  decidedBy: number | null;
+  processInstanceKey: string | null;
+  elementInstanceKey: string | null;
+  recordedBy: number;
+  recordedAt: string;
+}
+
+export const AcceptanceAttemptEntity = new EntitySchema<AcceptanceAttempt>({
+  name: 'AcceptanceAttempt',
+  tableName: 'acceptance_attempt',
+  columns: {
+    id,
+    projectId: int('project_id'),
+    stage: str('stage', 20) as never,
+    attempt: int('attempt'),
+    result: str('result', 20) as never,
+    opinion: text('opinion'),
+    failedItems: text('failed_items'),
+    panel: text('panel'),
+    decidedOn: str('decided_on', 10),
+    decidedBy: int('decided_by', true),
+    processInstanceKey: str('process_instance_key', 40, true),
+    elementInstanceKey: str('element_instance_key', 40, true),
+    recordedBy: int('recorded_by'),
+    recordedAt: ts('recorded_at'),
+  },
+});
+
 /** R23 performance self-evaluation, due within 6 months of acceptance. */
 export interface SelfEvaluation {
   id: number;
@@ -836,6 +887,11 @@ export interface ComplianceCheck {
   orgId: number;
   recordedBy: number;
   recordedAt: string;
+  /** the round of this kind for the project (1, 2, … — a failed check is followed by a re-check) */
+  round?: number | null;
+  /** the process position that recorded it (null when recorded through the API) */
+  processInstanceKey?: string | null;
+  elementInstanceKey?: string | null;
 }
 
 export const ComplianceCheckEntity = new EntitySchema<ComplianceCheck>({
@@ -851,6 +907,9 @@ export const ComplianceCheckEntity = new EntitySchema<ComplianceCheck>({
     orgId: int('org_id'),
     recordedBy: int('recorded_by'),
     recordedAt: ts('recorded_at'),
+    round: int('round_no', true),
+    processInstanceKey: str('process_instance_key', 40, true),
+    elementInstanceKey: str('element_instance_key', 40, true),
   },
 });
 
@@ -1156,6 +1215,7 @@ export const domainEntities = [
   ServiceUnitEntity,
   UnitDesignationEntity,
   ComplianceCheckEntity,
+  AcceptanceAttemptEntity,
   PostEvaluationEntity,
   AnnualPlanEntity,
   AnnualPlanEntryEntity,

@@ -27,6 +27,7 @@ import {
   RectificationOrderEntity,
   SelfEvaluationEntity,
   type Acceptance,
+  type AcceptanceItem,
   type AttachmentKind,
   type ChangeCase,
   type ChangeRequest,
@@ -34,6 +35,7 @@ import {
   type Project,
   type ProjectCategory,
 } from './entities';
+import { acceptanceAttemptsView, recordAcceptanceAttempt } from './attempts';
 import { compareMoney, moneySchema, type Money } from './money';
 import { MATERIAL_NAMES } from './project-service';
 import { isRectificationOverdue } from './rectification';
@@ -76,6 +78,15 @@ export function acceptanceItemProblems(items: AcceptanceItems, category: Project
   if (!items.securityReview) problems.push('网络安全审查未通过');
   if (ENERGY_RELEVANT.includes(category) && !items.pue) problems.push('硬件/机房类项目须填报能效指标 PUE');
   return problems;
+}
+
+/** The R14 items of an API decision found not met (the API records PUE as a value, not a verdict). */
+export function acceptanceItemsNotMet(items: AcceptanceItems): AcceptanceItem[] {
+  const notMet: AcceptanceItem[] = [];
+  if (!items.productSecurity) notMet.push('productSecurity');
+  if (!items.cryptography) notMet.push('cryptography');
+  if (!items.securityReview) notMet.push('securityReview');
+  return notMet;
 }
 
 /** R20: a change stays within the approved budget; otherwise the normal procedure applies again. */
@@ -464,21 +475,44 @@ export class LifecycleService {
         throw new HttpError(422, `验收事项不满足（R14）：${problems.join('；')}`, { rule: 'R14', problems });
     }
     if (input.acceptedOn > this.today()) throw new HttpError(400, '验收日期不得晚于今天');
-    await this.ds.getRepository(AcceptanceEntity).update(
-      { id: final.id },
-      {
-        result: input.passed ? 'passed' : 'failed',
-        acceptedOn: input.passed ? input.acceptedOn : null,
-        opinion: input.opinion,
-        items: JSON.stringify(input.items),
-        recordedBy: userId,
-        recordedAt: this.now().toISOString(),
-      },
-    );
+    await this.ds.transaction(async (m) => {
+      await m.getRepository(AcceptanceEntity).update(
+        { id: final.id },
+        {
+          result: input.passed ? 'passed' : 'failed',
+          acceptedOn: input.passed ? input.acceptedOn : null,
+          opinion: input.opinion,
+          items: JSON.stringify(input.items),
+          recordedBy: userId,
+          recordedAt: this.now().toISOString(),
+        },
+      );
+      // the history of reviews (R22.2): a failed one stays on file after the re-application
+      await recordAcceptanceAttempt(
+        m,
+        projectId,
+        {
+          stage: 'final',
+          passed: input.passed,
+          opinion: input.opinion,
+          failedItems: acceptanceItemsNotMet(input.items),
+          panel: null,
+          decidedOn: input.acceptedOn,
+          decidedBy: userId,
+          position: null,
+        },
+        this.now(),
+      );
+    });
     if (input.passed) {
       await this.ds.transaction((m) => moveStage(m, projectId, 'payment', this.now()));
     }
     return this.acceptances(projectId);
+  }
+
+  /** R22.2: every final-acceptance review, failed ones too (`acceptance_attempt`). */
+  acceptanceAttempts(projectId: number) {
+    return acceptanceAttemptsView(this.ds.manager, projectId);
   }
 
   async acceptances(projectId: number) {

@@ -36,6 +36,7 @@ import {
   type UnitKind,
   UserEntity,
 } from './entities';
+import { nextCheckRound } from './attempts';
 import { gradeOf } from './delivery';
 import type { AcceptanceItems } from './lifecycle';
 import type { Money } from './money';
@@ -145,18 +146,23 @@ export async function recordComplianceCheck(
 ): Promise<boolean> {
   const repo = m.getRepository(ComplianceCheckEntity);
   const latest = (await repo.find({ where: { projectId, kind }, order: { id: 'DESC' }, take: 1 }))[0];
-  if (latest && latest.passed === input.passed && (latest.findings ?? null) === input.findings) return false;
+  // a pass that carries the recorded failed round's findings carries the form's leftover variable
+  // (the failed round is in the history: services/domain/attempts.ts), not findings of its own
+  const findings =
+    input.passed && latest && !latest.passed && (latest.findings ?? null) === input.findings ? null : input.findings;
+  if (latest && latest.passed === input.passed && (latest.findings ?? null) === findings) return false;
   const org = await m.getRepository(OrganisationEntity).findOneBy({ code: CHECK_ORG[kind] });
   if (!org) throw new Error(`审查单位不存在：${CHECK_ORG[kind]}`);
   await repo.insert({
     projectId,
     kind,
     passed: input.passed,
-    findings: input.findings,
+    findings,
     checkedOn: input.checkedOn,
     orgId: org.id,
     recordedBy: PROCESS_USER,
     recordedAt: now.toISOString(),
+    round: await nextCheckRound(m, projectId, kind),
   });
   return true;
 }

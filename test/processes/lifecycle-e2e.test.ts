@@ -120,7 +120,14 @@ describe('project-lifecycle end to end: key project to archive', () => {
     await run.complete('Task_FinalAcceptanceApplication', run.deptGroup, finalApplication);
     // First acceptance fails → rectification → documents checked again → the second panel passes (R22.2).
     await run.complete('Task_AcceptanceOrganisation', 'data-bureau', organisation);
-    await run.complete('Task_FinalAcceptanceReview', 'experts', acceptanceOpinion('fail'));
+    await run.complete('Task_FinalAcceptanceReview', 'experts', {
+      ...acceptanceOpinion('fail'),
+      itemSecurityReview: 'fail',
+    });
+    // 不合格 is on file before the department rectifies: attempt 1 and the stage's failed result
+    await run.reached('Task_FinalAcceptanceFailedRecord');
+    expect(await run.table('acceptance_attempt', ['attempt', 'result'])).toEqual([{ attempt: 1, result: 'failed' }]);
+    expect(await run.table('acceptance', ['stage', 'result'])).toContainEqual({ stage: 'final', result: 'failed' });
     await run.complete('Task_AcceptanceRectify', run.deptGroup, {
       rectificationMeasures: '补齐统计报表功能',
       rectificationCompletedDate: '2027-08-10',
@@ -252,6 +259,22 @@ describe('project-lifecycle end to end: key project to archive', () => {
     expect(await run.table('acceptance', ['stage', 'result', 'due_on', 'late'])).toEqual([
       { stage: 'preliminary', result: 'passed', due_on: null, late: 0 },
       { stage: 'final', result: 'passed', due_on: '2027-08-25', late: 0 },
+    ]);
+    // R22.2: both reviews are on file — attempt 1 failed (R14 安全审查 not met), attempt 2 passed
+    const panel = organisation.finalAcceptancePanel;
+    expect(await run.table('acceptance_attempt', ['attempt', 'result', 'failed_items', 'panel', 'decided_on'])).toEqual(
+      [
+        { attempt: 1, result: 'failed', failed_items: '["securityReview"]', panel, decided_on: '2027-07-20' },
+        { attempt: 2, result: 'passed', failed_items: null, panel, decided_on: '2027-07-20' },
+      ],
+    );
+    const attempts = await (
+      await w.api(w.actorFor(run.deptGroup).username)
+    ).get<Record<string, unknown>[]>(`/api/projects/${run.projectId}/acceptances/attempts`);
+    expect(attempts.status).toBe(200);
+    expect(attempts.body.map((a) => [a.attempt, a.resultName, a.opinion, a.failedItems])).toEqual([
+      [1, '不合格', '部分功能未达合同要求，限期整改', [{ code: 'securityReview', name: '安全审查' }]],
+      [2, '合格', '验收合格', []],
     ]);
     expect(await run.table('self_evaluation', ['due_on', 'late'])).toEqual([{ due_on: '2028-02-21', late: 0 }]);
     expect(await run.table('post_evaluation', ['grade', 'evaluated_on'])).toEqual([
@@ -842,5 +865,10 @@ describe('project-lifecycle end to end: the other outcomes', () => {
     expect(trail.filter((e) => e === 'Task_CryptoGate:COMPLETED')).toHaveLength(2);
     expect(trail.filter((e) => e === 'Task_PreliminaryAcceptance:COMPLETED')).toHaveLength(2);
     expect(trail).toContain('Task_CryptoSupplement:COMPLETED');
+    // R12: the failed inspection is round 1 with its findings (the passed round follows with the
+    // final-acceptance documents check, egov.acceptance-docs-check)
+    expect(await run.table('compliance_check', ['kind', 'passed', 'round_no', 'findings'])).toEqual([
+      { kind: 'security-inspection', passed: 0, round_no: 1, findings: '存在高危漏洞' },
+    ]);
   }, 180_000);
 });

@@ -102,7 +102,13 @@ describe('project-lifecycle model only (scripted worker outputs, no domain)', ()
         itemEnergyEfficiency: result,
         finalAcceptanceOpinion: result === 'pass' ? '验收合格' : 'PUE 不达标，限期整改',
       });
-      if (result === 'fail') await run.complete('Task_AcceptanceRectify', DEPT, { rectificationMeasures: '更换空调' });
+      if (result === 'fail') {
+        // R22.2: the failed attempt is recorded before the department rectifies
+        await run.job('egov.acceptance-failed-record', 'Task_FinalAcceptanceFailedRecord', {
+          finalAcceptanceAttempt: 1,
+        });
+        await run.complete('Task_AcceptanceRectify', DEPT, { rectificationMeasures: '更换空调' });
+      }
     }
     await run.job('egov.acceptance-record', 'Task_AcceptanceRecord', { goLiveDate: '2027-12-20' });
     // Payment exceeding the approved investment is sent back (R19.2), then paid with a surplus.
@@ -144,6 +150,7 @@ describe('project-lifecycle model only (scripted worker outputs, no domain)', ()
     ])
       expect(trail).toContain(e);
     expect(trail.filter((e) => e === 'Task_FinalAcceptanceReview:COMPLETED')).toHaveLength(2);
+    expect(trail.filter((e) => e === 'Task_FinalAcceptanceFailedRecord:COMPLETED')).toHaveLength(1);
     expect(trail.filter((e) => e.startsWith('Timer_'))).toEqual([]);
   });
 
@@ -394,12 +401,14 @@ describe('project-lifecycle model only (scripted worker outputs, no domain)', ()
     await run.complete('Task_CryptoSupplement', DEPT, { supplementDescription: '补交密评报告', docSupplement: 'M-1' });
     await run.job('egov.crypto-gate', 'Task_CryptoGate', { cryptoDocsComplete: true });
     await run.complete('Task_SecurityInspection', 'cyberspace-office', { securityInspectionResult: 'fail' });
+    await run.job('egov.check-failed-record', 'Task_SecurityInspectionFailedRecord');
     await run.complete('Task_SecurityRectify', DEPT, { rectificationMeasures: '修补高危漏洞' });
     await run.complete('Task_SecurityInspection', 'cyberspace-office', { securityInspectionResult: 'pass' });
     await run.complete('Task_CryptoReview', 'crypto-bureau', { cryptoReviewResult: 'pass' });
     await run.task('Task_PreliminaryAcceptance');
     const trail = await run.trail();
     expect(trail.filter((e) => e === 'Task_SecurityInspection:COMPLETED')).toHaveLength(2);
+    expect(trail.filter((e) => e === 'Task_SecurityInspectionFailedRecord:COMPLETED')).toHaveLength(1);
     expect(trail.filter((e) => e === 'Task_CryptoGate:COMPLETED')).toHaveLength(2);
     expect(trail).toContain('SubProcess_Construction:COMPLETED');
   });

@@ -437,6 +437,17 @@ describe('process models: the rules they enforce', () => {
     expect(reachable(lifecycle, 'Gateway_InspectionSplit', new Set(['Task_SecurityInspection']))).not.toContain(
       'Gateway_SecurityPassed',
     );
+    // a failed round is recorded with its findings before the department rectifies
+    for (const [passed, record, kind, rectify] of [
+      ['Gateway_SecurityPassed', 'Task_SecurityInspectionFailedRecord', 'security-inspection', 'Task_SecurityRectify'],
+      ['Gateway_CryptoPassed', 'Task_CryptoReviewFailedRecord', 'crypto-review', 'Task_CryptoRectify'],
+    ] as const) {
+      expect(defaultTarget(lifecycle, passed)).toBe(record);
+      const el = node(lifecycle, record);
+      expect(ext(el.el, 'zeebe:TaskDefinition')?.type).toBe('egov.check-failed-record');
+      expect(headers(el.el)).toEqual({ kind });
+      expect(el.outgoing.map((f) => f.target)).toEqual([rectify]);
+    }
   });
 
   it('R15 quarterly reports with working-day window, reminder and escalation, stopped when construction completes', () => {
@@ -530,7 +541,11 @@ describe('process models: the rules they enforce', () => {
     expect(reachable(lifecycle, late!.id)).toContain('Task_NotifyFinalApplicationOverdue');
     expect(groupsOf(node(lifecycle, 'Task_FinalAcceptanceReview').el)).toBe('experts');
     expect(groupsOf(node(lifecycle, 'Task_AcceptanceOrganisation').el)).toBe('=["data-bureau", "trading-center"]');
-    expect(defaultTarget(lifecycle, 'Gateway_FinalAcceptancePassed')).toBe('Task_AcceptanceRectify');
+    // 不合格: the failed attempt is recorded (R22.2/R14) before the department rectifies
+    expect(defaultTarget(lifecycle, 'Gateway_FinalAcceptancePassed')).toBe('Task_FinalAcceptanceFailedRecord');
+    const failed = node(lifecycle, 'Task_FinalAcceptanceFailedRecord');
+    expect(ext(failed.el, 'zeebe:TaskDefinition')?.type).toBe('egov.acceptance-failed-record');
+    expect(failed.outgoing.map((f) => f.target)).toEqual(['Task_AcceptanceRectify']);
     expect(reachable(lifecycle, 'Task_AcceptanceRectify', new Set(['Task_AcceptanceRecord']))).toContain(
       'Task_FinalAcceptanceReview',
     );

@@ -128,6 +128,7 @@ const EXPECTED: Record<string, P[] | 'public'> = {
   'delayRequests.create': DEPT,
   'delayRequests.decide': ['db-staff', 'db-manager'],
   'acceptances.list': READERS,
+  'acceptances.attempts': READERS,
   'acceptances.preliminary': DEPT,
   'acceptances.applyFinal': DEPT,
   'acceptances.decideFinal': ['db-staff', 'db-manager', 'trading'],

@@ -7,6 +7,7 @@ import { Delivery1764100004000 } from './1764100004000-Delivery';
 import { Plans1764100005000 } from './1764100005000-Plans';
 import { StageHistory1764100006000 } from './1764100006000-StageHistory';
 import { ProcessRecords1764100007000 } from './1764100007000-ProcessRecords';
+import { AttemptHistory1764302000000 } from './1764302000000-AttemptHistory';
 import { ApproversAndAllocations1764303000000 } from './1764303000000-ApproversAndAllocations';
 import { Revisions1764304000000 } from './1764304000000-Revisions';
 
@@ -19,6 +20,7 @@ export const domainMigrations = [
   Plans1764100005000,
   StageHistory1764100006000,
   ProcessRecords1764100007000,
+  AttemptHistory1764302000000,
   ApproversAndAllocations1764303000000,
   Revisions1764304000000,
 ];
