@@ -18,6 +18,7 @@ import { attachmentView } from '../domain/attachments';
 import { sessionCookie, SESSION_COOKIE } from './session-cookie';
 import { processRoutes, submitAndStart } from './process-routes';
 import { reviseApplication } from '../processes/application-revision';
+import { reviseApplication } from '../processes/application-revision';
 import {
   assertInConstruction,
   publishChangeRequested,
@@ -345,8 +346,7 @@ export const routes: AnyRoute[] = [
     id: 'applications.resubmit',
     method: 'post',
     path: '/projects/:id/applications',
-    summary:
-      '修改后重新提交申报表（生成新版本，返回逐字段差异）：草稿直接修改；退回修改时同时办结流程的“退回修改”任务（否则 409，引擎不可用 503，均不写入）',
+    summary: '修改后重新提交申报表（生成新版本，返回逐字段差异）',
     tag: 'projects',
     access: DEPARTMENT,
     scope: 'own-department',

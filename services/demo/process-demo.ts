@@ -65,7 +65,7 @@ export const PLACEMENTS: Readonly<Record<string, Placement>> = {
   },
   叶集区智慧教育云平台扩容: {
     waitAt: ['Task_ReviseApplication'],
-    stage: 'submitted',
+    stage: 'returned',
     story: '申报材料审核：缺信息资源目录与 R24 合规项，退回建设单位修改（R6、R9）',
   },
   区人民医院互联网医院信息系统: {

@@ -31,6 +31,7 @@ const UNREVIEWED: readonly ProjectStage[] = [
   'draft',
   'not-governed',
   'submitted',
+  'returned',
   'joint-review',
   'rejected',
   'terminated',
