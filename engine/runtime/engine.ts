@@ -1743,6 +1743,23 @@ export class Proc {
       cur.interrupted = true;
     }
     const espEi = await this.createEi(esp, cur, { phase: 'WAITING' });
+    // As Zeebe (EventSubProcessProcessor#onActivate): the event sub-process's input mappings make
+    // its local variables before the start event completes, so the event's variables (and later
+    // job / task results) with those names stay in this instance of the event sub-process instead
+    // of propagating to the root, where two instances running at once would overwrite each other.
+    // A mapping that fails is an IO_MAPPING_ERROR incident on the event sub-process (its start
+    // event is not entered; resolving the incident does not bring the event's variables back).
+    if (esp.inputs.length) {
+      let ok = false;
+      await this.guard(espEi, 'ACTIVATING', async () => {
+        const ctx = await this.context(espEi);
+        const local: Vars = {};
+        for (const m of esp.inputs) assignTarget(local, ctx, m.target, this.evalValue(m.source, { ...ctx, ...local }));
+        await this.setLocal(espEi.key, espEi.piKey, espEi.tenantId, local);
+        ok = true;
+      });
+      if (!ok) return;
+    }
     await this.openScopeEvents(model, esp, espEi);
     await this.activateTriggered(model, start, espEi, vars);
   }

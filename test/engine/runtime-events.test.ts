@@ -345,6 +345,57 @@ describe('runtime: event-based gateway and event sub-processes', () => {
     expect(await d.state(b)).toBe('COMPLETED');
   });
 
+  it('should keep the variables of two running non-interrupting event sub-process instances apart through input mappings (Zeebe: the event sub-process maps its inputs on activation)', async () => {
+    await d.deploy(
+      'esp_local.bpmn',
+      bpmn(
+        'esp_local',
+        [
+          '<bpmn:startEvent id="start" />',
+          serviceTask('main', 'espl-main'),
+          '<bpmn:endEvent id="end" />',
+          flow('f1', 'start', 'main'),
+          flow('f2', 'main', 'end'),
+          '<bpmn:subProcess id="req" triggeredByEvent="true"><bpmn:extensionElements><zeebe:ioMapping><zeebe:input source="=null" target="requestId" /><zeebe:input source="=null" target="verdict" /></zeebe:ioMapping></bpmn:extensionElements>' +
+            '<bpmn:startEvent id="rq" isInterrupting="false"><bpmn:messageEventDefinition messageRef="mr" /></bpmn:startEvent>' +
+            serviceTask('decide', 'espl-decide') +
+            serviceTask('record', 'espl-record') +
+            '<bpmn:endEvent id="rqe" />' +
+            flow('q1', 'rq', 'decide') +
+            flow('q2', 'decide', 'record') +
+            flow('q3', 'record', 'rqe') +
+            '</bpmn:subProcess>',
+        ].join('\n'),
+        msg('mr', 'requested'),
+      ),
+    );
+    const pi = await d.start('esp_local', { key: 'l-1' });
+    await h.rt.publishMessage({ name: 'requested', correlationKey: 'l-1', variables: { requestId: 1, note: 'a' } });
+    await h.rt.publishMessage({ name: 'requested', correlationKey: 'l-1', variables: { requestId: 2, note: 'b' } });
+    const decides = await d.jobs('espl-decide');
+    expect(decides).toHaveLength(2);
+    // each job sees its own instance's id; a name without a local variable (note) still reaches the root
+    expect(decides.map((j) => j.variables.requestId).sort()).toEqual([1, 2]);
+    expect(await d.vars(pi)).not.toHaveProperty('requestId');
+    expect(await d.vars(pi)).toHaveProperty('note');
+    // results land in the nearest scope that has them: the first decided instance keeps its verdict
+    const first = decides.find((j) => j.variables.requestId === 1)!;
+    const second = decides.find((j) => j.variables.requestId === 2)!;
+    await h.rt.completeJob(second.jobKey, { variables: { verdict: 'no' } });
+    await h.rt.completeJob(first.jobKey, { variables: { verdict: 'yes' } });
+    const records = await d.jobs('espl-record');
+    expect(records.map((j) => [j.variables.requestId, j.variables.verdict]).sort()).toEqual([
+      [1, 'yes'],
+      [2, 'no'],
+    ]);
+    expect(await d.vars(pi)).not.toHaveProperty('verdict');
+    for (const r of records) await h.rt.completeJob(r.jobKey, {});
+    const [m] = await d.jobs('espl-main');
+    await h.rt.completeJob(m!.jobKey, {});
+    expect(await d.state(pi)).toBe('COMPLETED');
+    expect((await d.elements(pi)).filter((e) => e === 'req:COMPLETED')).toHaveLength(2);
+  });
+
   it('should run a non-interrupting timer event sub-process on every cycle while the process waits', async () => {
     await d.deploy(
       'esp_timer.bpmn',
