@@ -9,12 +9,14 @@ import { Document, HeadingLevel, Packer, Paragraph } from 'docx';
 import type { ApiServices } from '../api/services';
 import {
   CatalogueEntryEntity,
+  PROJECT_STAGES,
   ProjectEntity,
   UserEntity,
   type AttachmentKind,
   type ProjectStage,
 } from '../domain/entities';
 import { MATERIAL_NAMES, ProjectService } from '../domain/project-service';
+import { moveStage } from '../domain/stage-history';
 import { R24_KEYS, type ApplicationForm } from '../domain/application-form';
 import type { Role } from '../domain/organisations';
 import { toCents } from '../domain/money';
@@ -405,7 +407,7 @@ export async function seedDemoData(services: ApiServices): Promise<{ users: numb
       const submittedOn = new Date(`${form.planYear - 1}-09-15T02:00:00Z`);
       await new ProjectService(services.dataSource, () => submittedOn).submit(project.id);
     }
-    await projectRepo.update({ id: project.id }, { stage: d.stage });
+    await walkToStage(services, project.id, d.stage);
     if (APPROVED_FROM.includes(d.stage)) await services.ledger.setApproved(project.id, project.investment.total);
     created.push({ id: project.id, demo: d, total: project.investment.total });
   }
@@ -443,6 +445,35 @@ export async function seedDemoData(services: ApiServices): Promise<{ users: numb
     }
   }
   // stages were set before planning so that planning does not move them
-  for (const c of created) await projectRepo.update({ id: c.id }, { stage: c.demo.stage });
+  for (const c of created) await walkToStage(services, c.id, c.demo.stage);
   return { users, projects: created.length };
+}
+
+/** The stages a project passes on its way through 附件3, in order (no returns, refusals or ends). */
+const MAIN_PATH: readonly ProjectStage[] = PROJECT_STAGES.filter(
+  (s) => !['draft', 'not-governed', 'returned', 'rejected', 'closed', 'suspended', 'terminated'].includes(s),
+);
+
+/**
+ * Moves a sample project to its demo stage through `moveStage`, so that its stage history (days in
+ * stage, the dashboard's stage-duration chart) is written like any project's: forward along the
+ * main path, each stage between entered at evenly spaced times from the current stage's entry up
+ * to now (the demo stage was entered some time ago, not just now); otherwise in one move.
+ */
+async function walkToStage(services: ApiServices, id: number, to: ProjectStage): Promise<void> {
+  const p = await services.dataSource.getRepository(ProjectEntity).findOneByOrFail({ id });
+  if (p.stage === to) return;
+  const now = services.now();
+  const from = MAIN_PATH.indexOf(p.stage);
+  const target = MAIN_PATH.indexOf(to);
+  const forward = from >= 0 && target > from;
+  const steps = forward ? MAIN_PATH.slice(from + 1, target + 1) : [to];
+  const since = Date.parse(p.stageEnteredAt ?? p.updatedAt);
+  const span = Math.max(0, now.getTime() - since);
+  await services.dataSource.transaction(async (m) => {
+    for (const [i, stage] of steps.entries()) {
+      const at = forward ? new Date(since + Math.round((span * (i + 1)) / (steps.length + 1))) : now;
+      await moveStage(m, id, stage, at);
+    }
+  });
 }

@@ -6,6 +6,8 @@
 import ExcelJS from 'exceljs';
 import { DEMO_PASSWORD, seedDemoData } from '../../services/demo/seed';
 import { ProjectEntity } from '../../services/domain/entities';
+import { recordFundAllocations } from '../../services/domain/plans';
+import { recordTaskCompletion } from '../../services/domain/task-completions';
 import { startTestApi, type Client, type TestApi } from './support/api';
 
 type Json = Record<string, unknown>;
@@ -157,6 +159,52 @@ describe('plans (R8, R21) and catalogue (R9) API', () => {
       expect((await c['sjj.auditor']!.get('/api/annual-plans/20x8')).status).toBe(400);
       expect((await c['sjj.auditor']!.get('/api/annual-plans/2030')).status).toBe(404);
       expect((await c['jyj.staff']!.get('/api/annual-plans/2028')).status).toBe(403);
+    });
+
+    it('should show finance’s fund allocation (R5/R8.1 资金安排) with the plan’s approver in the plan and its Excel', async () => {
+      // what egov.fund-allocate writes after zf.staff approved the plan in Task_GovernmentApproval
+      await recordTaskCompletion(
+        api.ds,
+        {
+          userTaskKey: '2251799813690001',
+          elementId: 'Task_GovernmentApproval',
+          processInstanceKey: '2251799813690000',
+          processDefinitionId: 'annual-planning',
+        },
+        'zf.staff',
+        'complete',
+        new Date('2026-11-10T01:00:00Z'),
+      );
+      await api.ds.transaction((m) =>
+        recordFundAllocations(
+          m,
+          2028,
+          [{ projectId: ids.gaj!, amount: '250.00' }],
+          { processInstanceKey: '2251799813690000', elementInstanceKey: '2251799813690002' },
+          new Date(clock.now),
+        ),
+      );
+      type Allocated = Omit<Plan, 'entries'> & {
+        allocatedTotal: string;
+        entries: { name: string; allocation: null | { amount: string; approvedBy: Json | null; approvedAt: string } }[];
+      };
+      const plan = await c['czj.staff']!.get<Allocated>('/api/annual-plans/2028');
+      expect(plan.status).toBe(200);
+      expect(plan.body.allocatedTotal).toBe('250.00');
+      expect(plan.body.entries.map((e) => [e.name, e.allocation?.amount ?? null])).toEqual([
+        ['雪亮工程视频监控联网平台升级', '250.00'],
+        ['就业创业公共服务信息系统', null],
+      ]);
+      expect(plan.body.entries[0]!.allocation).toMatchObject({
+        approvedAt: '2026-11-10T01:00:00.000Z',
+        approvedBy: { username: 'zf.staff', orgCode: 'government', displayName: expect.any(String) },
+      });
+      const xlsx = await c['sgj.staff']!.get('/api/annual-plans/2028/export.xlsx');
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(xlsx.raw as unknown as ArrayBuffer);
+      const ws = wb.worksheets[0]!;
+      expect(ws.getRow(2).getCell(8).value).toBe('资金安排（万元）');
+      expect([3, 4, 5].map((r) => ws.getRow(r).getCell(8).value)).toEqual([250, null, 250]);
     });
 
     it('should have planned the demo data so that seeded payments passed the gates', async () => {

@@ -3,7 +3,9 @@
  * and the stage history, `daysInStage` counts calendar days in China time, the dashboard's
  * `stageDurations` are measured from the history, and the migration backfills existing projects.
  */
-import { PROJECT_STAGES, STAGE_NAMES, ProjectStageHistoryEntity } from '../../services/domain/entities';
+import { In } from 'typeorm';
+import { DEMO_PASSWORD, DEMO_PROJECTS, seedDemoData } from '../../services/demo/seed';
+import { PROJECT_STAGES, ProjectEntity, STAGE_NAMES, ProjectStageHistoryEntity } from '../../services/domain/entities';
 import { daysInStage, stageDurations } from '../../services/domain/stage-history';
 import { openDatabase } from '../../services/db/data-source';
 import { entities, migrations } from '../../services/db/schema';
@@ -246,5 +248,105 @@ describe('stage history migration', () => {
     } finally {
       await db.drop();
     }
+  });
+});
+
+describe('stage history of the plans and of the demo seed (moveStage everywhere)', () => {
+  let api: TestApi;
+  const now = Date.parse('2026-11-20T02:00:00Z');
+  type Visit = { stage: string; enteredAt: string; leftAt: string | null };
+  const visitsOf = async (projectId: number): Promise<Visit[]> =>
+    (await api.ds.getRepository(ProjectStageHistoryEntity).find({ where: { projectId }, order: { id: 'ASC' } })).map(
+      (v) => ({ stage: v.stage, enteredAt: v.enteredAt, leftAt: v.leftAt }),
+    );
+
+  beforeAll(async () => {
+    api = await startTestApi({ services: { now: () => new Date(now) } });
+    await seedDemoData(api.services);
+  });
+  afterAll(() => api?.close());
+
+  it('should give every sample project a connected history along 附件3 that ends in its demo stage, entered before now', async () => {
+    const projects = await api.ds
+      .getRepository(ProjectEntity)
+      .find({ where: { name: In(DEMO_PROJECTS.map((d) => d.form.projectName)) }, order: { id: 'ASC' } });
+    expect(projects).toHaveLength(DEMO_PROJECTS.length);
+    for (const p of projects) {
+      const demo = DEMO_PROJECTS.find((d) => d.form.projectName === p.name)!;
+      const visits = await visitsOf(p.id);
+      expect({ name: p.name, stage: p.stage }).toEqual({ name: p.name, stage: demo.stage });
+      // one open visit, the project's stage; each visit ends when the next begins; time moves forward
+      expect(visits.filter((v) => v.leftAt === null).map((v) => v.stage)).toEqual([p.stage]);
+      expect(visits.at(-1)).toMatchObject({ stage: p.stage, leftAt: null, enteredAt: p.stageEnteredAt });
+      for (let i = 1; i < visits.length; i++) expect(visits[i - 1]!.leftAt).toBe(visits[i]!.enteredAt);
+      // from submission on time moves forward (the seed back-dates the submission to R6's window,
+      // before the draft it creates now: that first visit is not checked)
+      for (let i = 2; i < visits.length; i++)
+        expect(Date.parse(visits[i]!.enteredAt)).toBeGreaterThanOrEqual(Date.parse(visits[i - 1]!.enteredAt));
+      const order = visits.map((v) => PROJECT_STAGES.indexOf(v.stage as never));
+      expect([...order].sort((a, b) => a - b)).toEqual(order);
+      if (p.stage === 'draft' || p.stage === 'not-governed') continue; // R2.2: submission ends there
+      expect(visits.map((v) => v.stage).slice(0, 2)).toEqual(['draft', 'submitted']);
+      // past submission: the demo stage was entered some time ago, so the days in stage count
+      if (p.stage !== 'submitted') expect(Date.parse(p.stageEnteredAt!)).toBeLessThan(now - 86_400_000);
+    }
+    // the stages between were visited: the project in payment went through implementation
+    const paying = projects.find((p) => p.stage === 'payment')!;
+    expect((await visitsOf(paying.id)).map((v) => v.stage)).toEqual(
+      expect.arrayContaining([
+        'joint-review',
+        'approval',
+        'investment-plan',
+        'annual-plan',
+        'implementation',
+        'payment',
+      ]),
+    );
+  });
+
+  it('should record the plans’ stage moves over the API: R21 investment plan, then the R8 annual plan', async () => {
+    const project = await api.ds
+      .getRepository(ProjectEntity)
+      .findOneByOrFail({ name: DEMO_PROJECTS.find((d) => d.stage === 'approval')!.form.projectName });
+    const year = project.planYear;
+    const drc = api.client();
+    expect((await drc.login('fgw.staff', DEMO_PASSWORD)).status).toBe(200);
+    const reg = await drc.post(`/api/projects/${project.id}/investment-plan`, {
+      year,
+      amount: project.totalInvestment,
+      approvedOn: '2026-11-20',
+    });
+    expect(reg.status).toBe(201);
+    const at = new Date(now).toISOString();
+    expect((await visitsOf(project.id)).slice(-2)).toEqual([
+      expect.objectContaining({ stage: 'approval', leftAt: at }),
+      { stage: 'investment-plan', enteredAt: at, leftAt: null },
+    ]);
+    const sgj = api.client();
+    expect((await sgj.login('sgj.staff', DEMO_PASSWORD)).status).toBe(200);
+    const plan = await sgj.get<{ status: string }>(`/api/annual-plans/${year}`);
+    const urgent = plan.status === 200 && plan.body.status === 'approved';
+    if (plan.status === 404) expect((await sgj.post(`/api/annual-plans`, { year })).status).toBe(201);
+    const added = await sgj.post(`/api/annual-plans/${year}/entries`, {
+      projectId: project.id,
+      amount: project.totalInvestment,
+      urgent,
+    });
+    expect(added.status).toBe(201);
+    expect((await visitsOf(project.id)).slice(-2)).toEqual([
+      { stage: 'investment-plan', enteredAt: at, leftAt: at },
+      { stage: 'annual-plan', enteredAt: at, leftAt: null },
+    ]);
+    // a second registration is refused and moves nothing
+    expect(
+      (
+        await drc.post(`/api/projects/${project.id}/investment-plan`, {
+          year,
+          amount: '1.00',
+          approvedOn: '2026-11-20',
+        })
+      ).status,
+    ).toBe(409);
+    expect((await visitsOf(project.id)).at(-1)).toMatchObject({ stage: 'annual-plan', leftAt: null });
   });
 });
