@@ -177,6 +177,27 @@ export interface ProjectSummary {
   stageEnteredAt?: string;
   /** whole calendar days (自然日, China time) since the current stage began */
   daysInStage?: number;
+  /** the 附件1 version in force */
+  currentVersion?: number;
+  /** stage `returned` (退回修改): why — materials defects, duplicates, the joint review's reason */
+  returnReasons?: string[];
+}
+
+/** services/domain/application-form.ts FieldChange: one field of 附件1 that changed between versions */
+export interface FieldChange {
+  field: string;
+  label: string;
+  before: unknown;
+  after: unknown;
+}
+
+/** GET /api/projects/:id/applications/:version — a 附件1 version and its changes against the one before */
+export interface ApplicationVersion {
+  version: number;
+  createdAt: string;
+  createdBy: number;
+  form: ApplicationForm;
+  changes: FieldChange[];
 }
 
 export interface ProjectQuery extends Query {
@@ -270,6 +291,9 @@ export interface ApplicationForm {
   securityStatement?: string;
   /** R16/R24 items ticked (keys of services/domain/r24-items.ts R24_ITEMS) */
   r24Compliance: string[];
+  serialNo?: string;
+  supervisorOpinion?: string;
+  supervisorSealed?: boolean;
 }
 
 /** R3 project categories and construction kinds (services/domain/entities.ts) */
@@ -312,6 +336,20 @@ export const projects = {
       { method: 'POST', json: {} },
     ),
   statutoryStatus: (id: Id) => json<StatutoryStatus>(`/api/projects/${seg(id)}/statutory-status`),
+  /** GET /api/projects/:id/applications: the 附件1 versions, oldest first */
+  versions: (id: Id) =>
+    json<{ version: number; createdAt: string; createdBy: number }[]>(`/api/projects/${seg(id)}/applications`),
+  application: (id: Id, version: number) =>
+    json<ApplicationVersion>(`/api/projects/${seg(id)}/applications/${seg(version)}`),
+  /**
+   * POST /api/projects/:id/applications: the revised 附件1 — a draft's next version, or after
+   * 退回修改 the next version AND the process's 退回修改 task completed (409 when not returned)
+   */
+  resubmit: (id: Id, form: ApplicationForm) =>
+    json<{ project: ProjectSummary; version: number; changes: FieldChange[] }>(
+      `/api/projects/${seg(id)}/applications`,
+      { method: 'POST', json: form },
+    ),
   urge: (id: Id, message?: string) =>
     json<{ sent: number }>(`/api/projects/${seg(id)}/urge`, { method: 'POST', json: { message } }),
 };

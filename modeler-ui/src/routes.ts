@@ -37,6 +37,13 @@ export const routes: RouteDef[] = [
     component: () => import('./views/ApplyView.vue'),
   },
   {
+    name: 'revise',
+    path: '/projects/:id/revise',
+    title: '修改申报表',
+    roles: ['staff', 'manager'],
+    component: () => import('./views/ApplyView.vue'),
+  },
+  {
     name: 'project',
     path: '/projects/:id',
     title: '项目详情',

@@ -6,6 +6,7 @@ export const STAGES: { value: string; label: string }[] = [
   ['draft', '草稿'],
   ['not-governed', '不适用本办法（R2.2）'],
   ['submitted', '已申报'],
+  ['returned', '退回修改'],
   ['joint-review', '联合审查论证'],
   ['rejected', '审查未通过'],
   ['approval', '立项审批'],

@@ -21,6 +21,8 @@ import { ApplyPage } from './pages/ApplyPage';
 import { LayoutPage } from './pages/LayoutPage';
 import { LoginPage } from './pages/LoginPage';
 import { ProjectPage } from './pages/ProjectPage';
+import { R9_NO_CATALOGUE } from '../../workers/materials-check';
+import { Client, files as sampleFiles, multipart, sampleForm } from '../services/support/api';
 
 jest.setTimeout(300_000);
 
@@ -31,6 +33,7 @@ interface Project {
   name: string;
   stage: string;
   processInstanceKey: string | null;
+  returnReasons: string[];
 }
 
 describeBrowser('application submission (browser)', () => {
@@ -93,6 +96,9 @@ describeBrowser('application submission (browser)', () => {
         await page.locator('[data-test="r24-compliance"] .el-checkbox').filter({ hasText: label }).first().click();
       }
       await hint.waitFor({ state: 'detached' });
+      // R6: the supervising department's opinion and seal
+      await apply.fill({ supervisorOpinion: '同意申报' });
+      await page.locator('[data-test="supervisor-sealed"]').click();
       await expect(page.locator('[data-test="investment-total"]').innerText()).resolves.toBe('100.00');
       const files: Record<string, string> = {};
       for (const kind of ['construction-basis', 'construction-plan', 'budget-estimate', 'feasibility-report']) {
@@ -114,7 +120,15 @@ describeBrowser('application submission (browser)', () => {
       const api = await apiSession(server.baseUrl, 'jyj.staff', server.demoPassword);
       const { items } = await api<{ items: Project[] }>(`/api/projects?q=${encodeURIComponent(name)}`);
       expect(items).toHaveLength(1);
-      expect(items[0]).toMatchObject({ name, stage: 'submitted', processInstanceKey: expect.stringMatching(/^\d+$/) });
+      expect(items[0]).toMatchObject({ name, processInstanceKey: expect.stringMatching(/^\d+$/) });
+      // the demo's 教育局 keeps no 信息资源目录: the materials check returns the application for R9
+      // alone — what was ticked on the screen satisfies R16/R24
+      let checked = items[0]!;
+      for (let i = 0; i < 120 && checked.stage === 'submitted'; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        checked = await api<Project>(`/api/projects/${items[0]!.id}`);
+      }
+      expect(checked).toMatchObject({ stage: 'returned', returnReasons: [R9_NO_CATALOGUE] });
       const pathOf = await api<{ processInstanceKey: string; timeline: unknown[] }>(
         `/api/projects/${items[0]!.id}/path`,
       );
@@ -142,6 +156,101 @@ describeBrowser('application submission (browser)', () => {
     } finally {
       await context.close();
     }
+  });
+
+  it('should show a returned application (退回修改) with its reasons, let the department edit 附件1 and resubmit, and show version 2 with its changes', async () => {
+    // the department applies over HTTP without the R16/R24 ticks: the materials check returns it
+    const name = `退回修改浏览器测试 ${Date.now()}`;
+    const client = new Client(server.baseUrl);
+    await client.login('jyj.staff', server.demoPassword);
+    // R6: a plan year still open for applications (as the application screen proposes)
+    const now = new Date();
+    const planYear = now.getMonth() >= 9 ? now.getFullYear() + 2 : now.getFullYear() + 1;
+    const created = await client.post<{ project: { id: number } }>(
+      '/api/projects',
+      sampleForm({
+        projectName: name,
+        planYear,
+        constructionPeriod: { start: `${planYear}-03`, end: `${planYear}-10` },
+        securityStatement: '采购产品均为安全可靠产品（R14）。',
+        supervisorSealed: true,
+      }),
+    );
+    expect(created.status).toBe(201);
+    const id = created.body.project.id;
+    for (const kind of ['construction-basis', 'construction-plan', 'budget-estimate', 'feasibility-report']) {
+      const up = await client.request('POST', `/api/projects/${id}/attachments`, {
+        body: multipart({ kind }, { name: `${kind}.pdf`, data: sampleFiles.pdf(), type: 'application/pdf' }),
+      });
+      expect(up.status).toBe(201);
+    }
+    expect((await client.post(`/api/projects/${id}/submit`)).status).toBe(200);
+    const api = await apiSession(server.baseUrl, 'jyj.staff', server.demoPassword);
+    const waitForStage = async (stage: string) => {
+      for (let i = 0; i < 120; i++) {
+        const p = await api<{ stage: string; returnReasons: string[] }>(`/api/projects/${id}`);
+        if (p.stage === stage) return p;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      throw new Error(`project ${id} never reached ${stage}`);
+    };
+    const returned = await waitForStage('returned');
+    expect(returned.returnReasons.some((r) => r.startsWith('R16/R24'))).toBe(true);
+
+    const { context, page, problems } = await newPage(browser, server.baseUrl);
+    slowMachine(page);
+    try {
+      await (await new LoginPage(page).open()).login('jyj.staff', server.demoPassword);
+      await new LayoutPage(page).waitUntilSignedIn();
+      const project = new ProjectPage(page);
+      await project.open(id);
+      await project.returned().waitFor();
+      await expect(project.returned().innerText()).resolves.toContain('R16/R24');
+      await project.revise();
+      // the form holds version 1 and the reasons; tick the R16/R24 items, add the R9 catalogue
+      await expect(page.locator('[data-test="application-form"] input[name="projectName"]').inputValue()).resolves.toBe(
+        name,
+      );
+      for (const label of Object.values(R24_ITEMS)) {
+        await page.locator('[data-test="r24-compliance"] .el-checkbox').filter({ hasText: label }).first().click();
+      }
+      await page.locator('[data-test="r24-hint"]').waitFor({ state: 'detached' });
+      const apply = new ApplyPage(page);
+      await apply.fill({ remarks: '已按退回意见逐项落实建设要求，补充信息资源目录。' });
+      await apply.attach('resource-catalogue', pdf('resource-catalogue.pdf', `${name} 信息资源目录`));
+      await screenshot(page, 'screen-apply-revise');
+      await apply.submit();
+
+      // back on the project page: version 2 with its changes; the process checks the materials again
+      await project.head().waitFor({ timeout: 60_000 });
+      const changes = project.versions().locator('[data-test="version-changes"]');
+      await changes.waitFor();
+      await expect(project.versions().locator('[data-test="version-head"]').innerText()).resolves.toContain('第 2 版');
+      await expect(changes.innerText()).resolves.toContain('建设要求符合情况（R16、R24）');
+      await expect(changes.innerText()).resolves.toContain('已按退回意见逐项落实建设要求');
+      await screenshot(page, 'screen-project-resubmitted');
+      expect(problems.filter((p) => !expected(p))).toEqual([]);
+    } finally {
+      await context.close();
+    }
+    const submitted = await waitForStage('submitted');
+    expect(submitted.returnReasons).toEqual([]);
+    const v2 = await api<{ form: { r24Compliance: string[] }; changes: { field: string }[] }>(
+      `/api/projects/${id}/applications/2`,
+    );
+    expect(v2.form.r24Compliance).toEqual(R24_KEYS);
+    expect(v2.changes.map((c) => c.field)).toEqual(['remarks', 'r24Compliance']);
+    // the process passed 退回修改 and checked the materials a second time, which passed
+    const done = async (el: string) =>
+      (await api<{ timeline: { elementId: string; state: string }[] }>(`/api/projects/${id}/path`)).timeline.filter(
+        (t) => t.elementId === el && t.state === 'COMPLETED',
+      ).length;
+    expect(await done('Task_ReviseApplication')).toBe(1);
+    for (let i = 0; i < 80 && (await done('Gateway_MaterialsOk')) < 2; i++)
+      await new Promise((r) => setTimeout(r, 250));
+    expect(await done('Task_MaterialsCheck')).toBe(2);
+    expect(await done('Gateway_MaterialsOk')).toBe(2);
+    expect((await api<{ stage: string }>(`/api/projects/${id}`)).stage).toBe('submitted');
   });
 
   it('should refuse a submission without the R6 materials, in the form', async () => {
