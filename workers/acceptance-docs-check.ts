@@ -6,6 +6,7 @@
  * data centres).
  */
 import { z } from 'zod';
+import { CHECK_TASK, deciderOf, lastCheckAt } from '../services/domain/attempts';
 import type { WorkerDeps } from './deps';
 import {
   dayOf,
@@ -96,12 +97,20 @@ export function createAcceptanceDocsCheckWorker(deps: WorkerDeps) {
           if (result !== 'pass' && result !== 'fail') continue;
           const checkedOn = on && on <= today ? on : today;
           const passed = result === 'pass';
+          // the inspector who completed the inspection / review task in the tasklist
+          const { userId } = await deciderOf(
+            m,
+            ctx.job.processInstanceKey,
+            CHECK_TASK[kind],
+            today,
+            await lastCheckAt(m, project.id, kind),
+          );
           if (
             await recordComplianceCheck(
               m,
               project.id,
               kind,
-              { passed, findings: findings?.trim() || null, checkedOn },
+              { passed, findings: findings?.trim() || null, checkedOn, recordedBy: userId },
               now,
             )
           )

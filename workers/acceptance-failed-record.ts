@@ -4,9 +4,16 @@
  * panel's opinion and the R14 items not met (`acceptance_attempt`), and the stage's acceptance
  * row shows the failed result until the department applies again. One attempt per process
  * position: a redelivered job writes nothing (`ctx.once`), a second failed review is attempt n+1.
+ * The deciding expert is the user who completed `Task_FinalAcceptanceReview` (`task_completion`).
  */
 import { z } from 'zod';
-import { failedAcceptanceItems, recordAcceptanceAttempt } from '../services/domain/attempts';
+import {
+  FINAL_ACCEPTANCE_TASK,
+  deciderOf,
+  failedAcceptanceItems,
+  lastAttemptAt,
+  recordAcceptanceAttempt,
+} from '../services/domain/attempts';
 import { recordFinalAcceptance } from '../services/domain/process-records';
 import type { WorkerDeps } from './deps';
 import { projectEffectWorker } from './recording';
@@ -41,6 +48,14 @@ export function createAcceptanceFailedRecordWorker(deps: WorkerDeps) {
         energyEfficiency: v.itemEnergyEfficiency,
       });
       const opinion = v.finalAcceptanceOpinion?.trim() || null;
+      // the expert who completed the review in the tasklist, and the day
+      const decider = await deciderOf(
+        m,
+        job.processInstanceKey,
+        FINAL_ACCEPTANCE_TASK,
+        today,
+        await lastAttemptAt(m, project.id, 'final'),
+      );
       await recordFinalAcceptance(
         m,
         project.id,
@@ -66,8 +81,8 @@ export function createAcceptanceFailedRecordWorker(deps: WorkerDeps) {
           opinion,
           failedItems,
           panel: v.finalAcceptancePanel?.trim() || null,
-          decidedOn: today,
-          decidedBy: null,
+          decidedOn: decider.on,
+          decidedBy: decider.userId,
           position: { processInstanceKey: job.processInstanceKey, elementInstanceKey: job.elementInstanceKey },
         },
         now,

@@ -7,7 +7,13 @@
 import { z } from 'zod';
 import type { WorkerDeps } from './deps';
 import { projectEffectWorker } from './recording';
-import { failedAcceptanceItems, recordAcceptanceAttempt } from '../services/domain/attempts';
+import {
+  FINAL_ACCEPTANCE_TASK,
+  deciderOf,
+  failedAcceptanceItems,
+  lastAttemptAt,
+  recordAcceptanceAttempt,
+} from '../services/domain/attempts';
 import { recordFinalAcceptance } from '../services/domain/process-records';
 import { dateLike, projectIdSchema, setStage } from './support';
 
@@ -53,7 +59,15 @@ export function createAcceptanceRecordWorker(deps: WorkerDeps) {
         },
         now,
       );
-      // the passed review as the last attempt of the history (failed ones: egov.acceptance-failed-record)
+      // the passed review as the last attempt of the history (failed ones: egov.acceptance-failed-record),
+      // decided by the expert who completed the review in the tasklist
+      const decider = await deciderOf(
+        m,
+        job.processInstanceKey,
+        FINAL_ACCEPTANCE_TASK,
+        today,
+        await lastAttemptAt(m, project.id, 'final'),
+      );
       await recordAcceptanceAttempt(
         m,
         project.id,
@@ -68,8 +82,8 @@ export function createAcceptanceRecordWorker(deps: WorkerDeps) {
             energyEfficiency: v.itemEnergyEfficiency,
           }),
           panel: v.finalAcceptancePanel?.trim() || null,
-          decidedOn: today,
-          decidedBy: null,
+          decidedOn: decider.on,
+          decidedBy: decider.userId,
           position: { processInstanceKey: job.processInstanceKey, elementInstanceKey: job.elementInstanceKey },
         },
         now,

@@ -3,10 +3,11 @@
  * review (区委机要局) that did not pass is recorded as its round, with the findings the department
  * must rectify, before `Task_SecurityRectify` / `Task_CryptoRectify`. The task header `kind`
  * (`security-inspection` | `crypto-review`) says which; the passed round is recorded by
- * egov.acceptance-docs-check, the first job after both checks passed.
+ * egov.acceptance-docs-check, the first job after both checks passed. The row names the inspector
+ * who completed the inspection / review task (`task_completion`) as `recorded_by`.
  */
 import { z } from 'zod';
-import { recordCheckRound } from '../services/domain/attempts';
+import { CHECK_TASK, deciderOf, lastCheckAt, recordCheckRound } from '../services/domain/attempts';
 import { CHECK_KINDS, type CheckKind } from '../services/domain/entities';
 import type { WorkerDeps } from './deps';
 import { projectEffectWorker } from './recording';
@@ -38,6 +39,14 @@ export function createCheckFailedRecordWorker(deps: WorkerDeps) {
           ? [v.securityInspectionResult, v.securityIssues]
           : [v.cryptoReviewResult, v.cryptoIssues];
       if (result === 'pass') throw new Error(`${kind} 结论为通过，不应登记为不通过（R12/R13）`);
+      // the inspector who completed the inspection / review in the tasklist, and the day
+      const decider = await deciderOf(
+        m,
+        job.processInstanceKey,
+        CHECK_TASK[kind],
+        today,
+        await lastCheckAt(m, project.id, kind),
+      );
       await recordCheckRound(
         m,
         project.id,
@@ -45,7 +54,8 @@ export function createCheckFailedRecordWorker(deps: WorkerDeps) {
         {
           passed: false,
           findings: issues?.trim() || null,
-          checkedOn: today,
+          checkedOn: decider.on,
+          recordedBy: decider.userId,
           position: { processInstanceKey: job.processInstanceKey, elementInstanceKey: job.elementInstanceKey },
         },
         now,

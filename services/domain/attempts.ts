@@ -11,6 +11,7 @@
  */
 import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
+import { chinaDate } from '../calendar';
 import {
   ACCEPTANCE_ITEMS,
   AcceptanceAttemptEntity,
@@ -23,6 +24,7 @@ import {
   type CheckKind,
   type ComplianceCheck,
 } from './entities';
+import { taskDecider } from './task-completions';
 
 /** Where in a process a row was recorded (null when recorded through the API). */
 export interface ProcessPosition {
@@ -58,7 +60,14 @@ export async function recordCheckRound(
   m: EntityManager,
   projectId: number,
   kind: CheckKind,
-  input: { passed: boolean; findings: string | null; checkedOn: string; position: ProcessPosition | null },
+  input: {
+    passed: boolean;
+    findings: string | null;
+    checkedOn: string;
+    position: ProcessPosition | null;
+    /** the inspecting user who completed the task (`task_completion`), else the process (0) */
+    recordedBy?: number | null;
+  },
   now: Date,
 ): Promise<ComplianceCheck> {
   const repo = m.getRepository(ComplianceCheckEntity);
@@ -75,13 +84,55 @@ export async function recordCheckRound(
     findings: input.findings,
     checkedOn: input.checkedOn,
     orgId: org.id,
-    recordedBy: PROCESS_USER,
+    recordedBy: input.recordedBy ?? PROCESS_USER,
     recordedAt: now.toISOString(),
     round: await nextCheckRound(m, projectId, kind),
     processInstanceKey: input.position?.processInstanceKey ?? null,
     elementInstanceKey: input.position?.elementInstanceKey ?? null,
   });
   return repo.findOneByOrFail({ id: Number(res.identifiers[0]!.id) });
+}
+
+/** The user task in which each check's result is decided (processes/project-lifecycle.bpmn). */
+export const CHECK_TASK: Record<CheckKind, string> = {
+  'security-inspection': 'Task_SecurityInspection',
+  'crypto-review': 'Task_CryptoReview',
+};
+/** The user task in which the expert panel decides the final acceptance. */
+export const FINAL_ACCEPTANCE_TASK = 'Task_FinalAcceptanceReview';
+
+/**
+ * Who decided, and on which day: the user who last completed the deciding user task of the process
+ * instance through the tasklist (`task_completion`). A completion older than the previous attempt
+ * (`after`, when that attempt was recorded) belongs to an earlier round; without a completion of
+ * this round (a task completed outside the tasklist) nobody is named and the day is the recording day.
+ */
+export async function deciderOf(
+  m: EntityManager,
+  processInstanceKey: string,
+  elementId: string,
+  today: string,
+  after: string | null,
+): Promise<{ userId: number | null; on: string }> {
+  const d = await taskDecider(m, processInstanceKey, elementId);
+  if (!d || (after && d.completedAt < after)) return { userId: null, on: today };
+  return { userId: d.userId, on: chinaDate(new Date(d.completedAt)) };
+}
+
+/** When the project's latest attempt of the stage was recorded (`deciderOf`'s `after`). */
+export async function lastAttemptAt(m: EntityManager, projectId: number, stage: AcceptanceStage) {
+  const last = (
+    await m.getRepository(AcceptanceAttemptEntity).find({ where: { projectId, stage }, order: { id: 'DESC' }, take: 1 })
+  )[0];
+  return last?.recordedAt ?? null;
+}
+
+/** When the project's latest check of the kind was recorded (`deciderOf`'s `after`). */
+export async function lastCheckAt(m: EntityManager, projectId: number, kind: CheckKind) {
+  const last = (
+    await m.getRepository(ComplianceCheckEntity).find({ where: { projectId, kind }, order: { id: 'DESC' }, take: 1 })
+  )[0];
+  return last?.recordedAt ?? null;
 }
 
 /** The R14 items a panel marked 不合格 (`fail`), in the form's order. */

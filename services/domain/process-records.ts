@@ -141,7 +141,7 @@ export async function recordComplianceCheck(
   m: EntityManager,
   projectId: number,
   kind: CheckKind,
-  input: { passed: boolean; findings: string | null; checkedOn: string },
+  input: { passed: boolean; findings: string | null; checkedOn: string; recordedBy?: number | null },
   now: Date,
 ): Promise<boolean> {
   const repo = m.getRepository(ComplianceCheckEntity);
@@ -160,7 +160,7 @@ export async function recordComplianceCheck(
     findings,
     checkedOn: input.checkedOn,
     orgId: org.id,
-    recordedBy: PROCESS_USER,
+    recordedBy: input.recordedBy ?? PROCESS_USER,
     recordedAt: now.toISOString(),
     round: await nextCheckRound(m, projectId, kind),
   });

@@ -276,6 +276,9 @@ describe('project-lifecycle end to end: key project to archive', () => {
       [1, '不合格', '部分功能未达合同要求，限期整改', [{ code: 'securityReview', name: '安全审查' }]],
       [2, '合格', '验收合格', []],
     ]);
+    // who decided: the expert who completed each review in the tasklist (task_completion)
+    const expert = w.actorFor('experts').username;
+    expect(attempts.body.map((a) => (a.decidedBy as { username: string } | null)?.username)).toEqual([expert, expert]);
     expect(await run.table('self_evaluation', ['due_on', 'late'])).toEqual([{ due_on: '2028-02-21', late: 0 }]);
     expect(await run.table('post_evaluation', ['grade', 'evaluated_on'])).toEqual([
       { grade: 'good', evaluated_on: '2028-08-21' },
@@ -867,8 +870,14 @@ describe('project-lifecycle end to end: the other outcomes', () => {
     expect(trail).toContain('Task_CryptoSupplement:COMPLETED');
     // R12: the failed inspection is round 1 with its findings (the passed round follows with the
     // final-acceptance documents check, egov.acceptance-docs-check)
-    expect(await run.table('compliance_check', ['kind', 'passed', 'round_no', 'findings'])).toEqual([
-      { kind: 'security-inspection', passed: 0, round_no: 1, findings: '存在高危漏洞' },
+    expect(await run.table('compliance_check', ['kind', 'passed', 'round_no', 'findings', 'recorded_by'])).toEqual([
+      {
+        kind: 'security-inspection',
+        passed: 0,
+        round_no: 1,
+        findings: '存在高危漏洞',
+        recorded_by: w.actorFor('cyberspace-office').id,
+      },
     ]);
   }, 180_000);
 });

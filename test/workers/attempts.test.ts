@@ -8,6 +8,7 @@ import { recordAcceptanceAttempt } from '../../services/domain/attempts';
 import { DeliveryService } from '../../services/domain/delivery';
 import { AcceptanceAttemptEntity, AcceptanceEntity, ComplianceCheckEntity } from '../../services/domain/entities';
 import { LifecycleService } from '../../services/domain/lifecycle';
+import { recordTaskCompletion } from '../../services/domain/task-completions';
 import { createAcceptanceDocsCheckWorker } from '../../workers/acceptance-docs-check';
 import { createAcceptanceFailedRecordWorker } from '../../workers/acceptance-failed-record';
 import { createAcceptanceRecordWorker } from '../../workers/acceptance-record';
@@ -50,6 +51,20 @@ async function onceAndAgain(def: WorkerDefinition, variables: Record<string, unk
 
 const lifecycle = () => new LifecycleService(env.ds, env.deps.calendar, env.clock.now);
 
+let taskSeq = 0;
+/** What TaskService records when `username` completes the element's user task in the tasklist. */
+async function completedInTasklist(elementId: string, username: string, at: string) {
+  taskSeq += 1;
+  const task = { userTaskKey: `77${taskSeq}`, elementId, processInstanceKey: instance };
+  await recordTaskCompletion(
+    env.ds,
+    { ...task, processDefinitionId: 'project-lifecycle' },
+    username,
+    'complete',
+    new Date(at),
+  );
+}
+
 describe('R22.2 final acceptance: every review is an attempt, failed ones included', () => {
   it('records attempt 1 failed (opinion, R14 items not met, panel), attempt 2 failed, attempt 3 passed', async () => {
     const p = await addProject(env, { stage: 'final-acceptance' });
@@ -63,7 +78,10 @@ describe('R22.2 final acceptance: every review is an attempt, failed ones includ
       itemSecurityReview: 'pass',
       itemEnergyEfficiency: result === 'fail' ? 'fail' : 'not-applicable',
     });
+    const expertA = await addUser(env, 'data-bureau', ['staff'], { username: 'attempts.expert-a' });
+    const expertB = await addUser(env, 'data-bureau', ['staff'], { username: 'attempts.expert-b' });
     const failed = w(createAcceptanceFailedRecordWorker);
+    await completedInTasklist('Task_FinalAcceptanceReview', 'attempts.expert-a', '2026-11-24T16:00:00+08:00');
     const out = await onceAndAgain(failed, review('fail', '密码应用未通过密评，PUE 超标，限期整改'), {
       elementId: 'Task_FinalAcceptanceFailedRecord',
     });
@@ -78,8 +96,11 @@ describe('R22.2 final acceptance: every review is an attempt, failed ones includ
     });
     // the re-application after rectification does not erase the history; the next failure is attempt 2
     env.clock.set('2026-12-10T10:00:00+08:00');
+    await completedInTasklist('Task_FinalAcceptanceReview', 'attempts.expert-b', '2026-12-10T09:30:00+08:00');
     expect((await onceAndAgain(failed, review('fail', 'PUE 仍超标'))).variables).toEqual({ finalAcceptanceAttempt: 2 });
     env.clock.set('2026-12-20T10:00:00+08:00');
+    // this review was completed outside the tasklist (no task_completion row of its own): nobody is
+    // named and the day is the recording day — never the previous review's expert
     await onceAndAgain(w(createAcceptanceRecordWorker), review('pass', '同意通过竣工验收'), {
       elementId: 'Task_AcceptanceRecord',
     });
@@ -88,11 +109,17 @@ describe('R22.2 final acceptance: every review is an attempt, failed ones includ
     expect(
       attempts.map((a) => [a.attempt, a.result, a.decidedOn, a.opinion, a.failedItems.map((i) => i.code)]),
     ).toEqual([
-      [1, 'failed', '2026-11-25', '密码应用未通过密评，PUE 超标，限期整改', ['cryptography', 'energyEfficiency']],
+      [1, 'failed', '2026-11-24', '密码应用未通过密评，PUE 超标，限期整改', ['cryptography', 'energyEfficiency']],
       [2, 'failed', '2026-12-10', 'PUE 仍超标', ['cryptography', 'energyEfficiency']],
       [3, 'passed', '2026-12-20', '同意通过竣工验收', []],
     ]);
-    expect(attempts.every((a) => a.panel === '张工、李工、王工' && a.decidedBy === null)).toBe(true);
+    expect(attempts.map((a) => a.decidedBy?.id ?? null)).toEqual([expertA, expertB, null]);
+    expect(attempts.map((a) => a.decidedBy?.username ?? null)).toEqual([
+      'attempts.expert-a',
+      'attempts.expert-b',
+      null,
+    ]);
+    expect(attempts.every((a) => a.panel === '张工、李工、王工')).toBe(true);
     expect(attempts.map((a) => a.failedItems[0]?.name ?? null)).toEqual(['密码应用', '密码应用', null]);
     expect(new Set(attempts.map((a) => a.processInstanceKey))).toEqual(new Set([instance]));
   });
@@ -180,7 +207,9 @@ describe('R12 / R13: every inspection and review round, failed ones with their f
   it('records the failed rounds by kind (task header), then the passed round after them', async () => {
     env.clock.set('2026-11-25T10:00:00+08:00');
     const p = await addProject(env, { stage: 'implementation' });
+    const inspector = await addUser(env, 'cyberspace-office', ['staff'], { username: 'attempts.wxb' });
     const checkFailed = w(createCheckFailedRecordWorker);
+    await completedInTasklist('Task_SecurityInspection', 'attempts.wxb', '2026-11-25T09:00:00+08:00');
     const security = { kind: 'security-inspection' };
     const vars = {
       projectId: String(p.id),
@@ -201,8 +230,11 @@ describe('R12 / R13: every inspection and review round, failed ones with their f
       elementId: 'Task_CryptoReviewFailedRecord',
       customHeaders: { kind: 'crypto-review' },
     });
-    env.clock.set('2026-12-01T10:00:00+08:00');
+    env.clock.set('2026-11-30T16:00:00+08:00');
+    await completedInTasklist('Task_SecurityInspection', 'attempts.wxb', '2026-11-30T15:00:00+08:00');
     await onceAndAgain(checkFailed, { ...vars, securityIssues: '高危漏洞未修补完毕' }, { customHeaders: security });
+    await completedInTasklist('Task_SecurityInspection', 'attempts.wxb', '2026-12-01T09:00:00+08:00');
+    env.clock.set('2026-12-01T10:00:00+08:00');
     // both checks passed: the documents check records the passed rounds; the security form still
     // carries the failed round's findings (a leftover variable, not a finding of the pass)
     await onceAndAgain(w(createAcceptanceDocsCheckWorker), {
@@ -214,12 +246,14 @@ describe('R12 / R13: every inspection and review round, failed ones with their f
     });
     const checks = await new DeliveryService(env.ds).checks(p.id);
     expect(checks).toMatchObject({ securityInspectionPassed: true, cryptoReviewPassed: true });
-    expect(checks.items.map((c) => [c.kind, c.round, c.passed, c.findings, c.checkedOn])).toEqual([
-      ['security-inspection', 1, false, '存在高危漏洞', '2026-11-25'],
-      ['crypto-review', 1, false, '未使用国产密码算法', '2026-11-25'],
-      ['security-inspection', 2, false, '高危漏洞未修补完毕', '2026-12-01'],
-      ['security-inspection', 3, true, null, '2026-12-01'],
-      ['crypto-review', 2, true, '已整改', '2026-12-01'],
+    // recorded_by: the inspector who completed the security inspection in the tasklist; the crypto
+    // review was completed outside it (the process, 0)
+    expect(checks.items.map((c) => [c.kind, c.round, c.passed, c.findings, c.checkedOn, c.recordedBy])).toEqual([
+      ['security-inspection', 1, false, '存在高危漏洞', '2026-11-25', inspector],
+      ['crypto-review', 1, false, '未使用国产密码算法', '2026-11-25', 0],
+      ['security-inspection', 2, false, '高危漏洞未修补完毕', '2026-11-30', inspector],
+      ['security-inspection', 3, true, null, '2026-12-01', inspector],
+      ['crypto-review', 2, true, '已整改', '2026-12-01', 0],
     ]);
     expect(checks.items.slice(0, 3).every((c) => c.processInstanceKey === instance)).toBe(true);
   });
