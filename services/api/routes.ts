@@ -18,7 +18,6 @@ import { attachmentView } from '../domain/attachments';
 import { sessionCookie, SESSION_COOKIE } from './session-cookie';
 import { processRoutes, submitAndStart } from './process-routes';
 import { reviseApplication } from '../processes/application-revision';
-import { reviseApplication } from '../processes/application-revision';
 import {
   assertInConstruction,
   publishChangeRequested,
