@@ -718,6 +718,23 @@ export const processRoutes: AnyRoute[] = [
     },
   }),
   route({
+    id: 'notifications.run',
+    method: 'post',
+    path: '/operations/notifications/run',
+    summary: '立即执行一轮到期提醒检查（例如添加节假日文件后），返回更新后的通知服务状态',
+    tag: 'operations',
+    access: ADMIN,
+    scope: 'bureau-wide',
+    body: ps.emptyOrNothing,
+    handler: async ({ services }) => {
+      const n = services.notifications;
+      if (!n) throw new HttpError(409, '本进程未运行提醒服务（只处理请求的副本）：请在运行提醒服务的实例上执行');
+      // a pass is idempotent (dedupe keys): one beside the hourly loop sends each mail once
+      await n.reminders.runOnce();
+      return { running: true, ...n.status() };
+    },
+  }),
+  route({
     id: 'mail.outbox',
     method: 'get',
     path: '/mail/outbox',

@@ -45,7 +45,7 @@ export interface ApiServices {
   processes: ProcessService | null;
   projectJoin: ProjectJoin | null;
   /** null when the API runs without the notification runner (tests of the API alone) */
-  notifications: Pick<Notifications, 'status'> | null;
+  notifications: Pick<Notifications, 'status' | 'reminders'> | null;
   /** the working-day calendar the deadlines are counted on (shared with workers and reminders at start-up) */
   calendar: WorkingDayCalendar;
   now: () => Date;
@@ -58,7 +58,7 @@ export interface ServiceOptions {
   calendar?: WorkingDayCalendar;
   engine?: EngineClient;
   /** the notification runner (mail dispatcher + reminders), for the operators' status route */
-  notifications?: Pick<Notifications, 'status'>;
+  notifications?: Pick<Notifications, 'status' | 'reminders'>;
 }
 
 export function createDomainServices(dataSource: DataSource, config: Config, opts: ServiceOptions = {}): ApiServices {

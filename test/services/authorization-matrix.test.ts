@@ -190,6 +190,7 @@ const EXPECTED: Record<string, P[] | 'public'> = {
   'incidents.retry': ['admin'],
   'mail.outbox': ['admin'],
   'notifications.status': ['admin'],
+  'notifications.run': ['admin'],
 };
 
 interface Fixture {

@@ -6,6 +6,7 @@
  */
 import { DEMO_PASSWORD, seedDemoData } from '../../services/demo/seed';
 import { enqueueMail, type MailPurpose } from '../../services/notify/outbox';
+import type { Recipient } from '../../services/notify/recipients';
 import type { Client} from './support/api';
 import { startTestApi, type TestApi } from './support/api';
 
@@ -43,7 +44,7 @@ describe('mail outbox API: filter, sort, page', () => {
     { userId: '11', name: '张三', email: 'zhang.san@yeji.gov.cn' },
     { userId: '12', name: '李四', email: 'li.si@yeji.gov.cn' },
     { userId: '13', name: '王五_100%', email: 'wang.wu@yeji.gov.cn' },
-  ];
+  ] as Recipient[];
   const purposes: MailPurpose[] = ['gateway', 'reminder', 'escalation', 'urge'];
 
   beforeAll(async () => {
