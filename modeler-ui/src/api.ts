@@ -417,9 +417,20 @@ const DAY_MS = 86_400_000;
 export interface ProjectAtElement {
   processInstanceKey: string;
   elementInstanceKey: string;
+  /** SUB_PROCESS, EVENT_SUB_PROCESS, CALL_ACTIVITY for a container; the task/event type otherwise */
+  type?: string;
   since: string;
   daysWaiting: number;
   hasIncident: boolean;
+  /** where the token stands: the innermost active elements (inside a container or the called instance) */
+  innermost?: {
+    elementId: string;
+    elementName: string | null;
+    elementInstanceKey: string;
+    processDefinitionId: string | null;
+    since: string;
+    hasIncident: boolean;
+  }[];
   project: {
     id: number;
     name: string;
@@ -427,6 +438,7 @@ export interface ProjectAtElement {
     orgName: string;
     stage?: string;
     nextDeadline?: string | null;
+    overdue?: boolean;
   } | null;
 }
 
@@ -612,6 +624,38 @@ export interface OutboxMail {
   createdAt: string;
   sentAt?: string | null;
   lastError?: string | null;
+  /** notice kind: gateway · reminder · escalation · urge */
+  purpose?: 'gateway' | 'reminder' | 'escalation' | 'urge';
+  projectId?: string | null;
+}
+
+/** GET /api/mail/outbox: filters, `sort=field:asc|desc` (allow-listed on the server), paging */
+export type OutboxQuery = {
+  status?: string;
+  purpose?: string;
+  recipient?: string;
+  q?: string;
+  projectId?: number;
+  /** ISO instant or a day (China time) */
+  createdFrom?: string;
+  createdTo?: string;
+  sort?: `${'createdAt' | 'sentAt' | 'status' | 'recipient' | 'attempts'}:${'asc' | 'desc'}`;
+  page?: number;
+  pageSize?: number;
+};
+
+/** GET /api/operations/notifications (services/notify NotificationStatus) */
+export interface NotificationStatus {
+  /** false: this API process runs without the reminder runner (then `reminders` is null) */
+  running: boolean;
+  smtp: boolean;
+  calendar: { coveredYears: number[]; sources: Record<string, string> };
+  reminders: {
+    lastRunAt: string | null;
+    lastResult: { planned: number; enqueued: number; errors: number } | null;
+    calendarGaps: { obligationId: string; date: string; year: number }[];
+    missingYears: number[];
+  } | null;
 }
 
 /** services/domain/identity-service.ts UserView */
@@ -633,8 +677,10 @@ export const operations = {
   incidents: () => json<Incident[]>('/api/incidents'),
   retryIncident: (incidentKey: string, retries: number) =>
     json<void>(`/api/incidents/${seg(incidentKey)}/retry`, { method: 'POST', json: { retries } }),
-  outbox: (query: { status?: string; page?: number; pageSize?: number } = {}) =>
-    json<Page<OutboxMail>>('/api/mail/outbox', { query }),
+  outbox: (query: OutboxQuery = {}) => json<Page<OutboxMail>>('/api/mail/outbox', { query }),
+  notifications: () => json<NotificationStatus>('/api/operations/notifications'),
+  /** one reminder pass now (e.g. after adding config/holidays/<year>.json); the updated state */
+  runReminders: () => json<NotificationStatus>('/api/operations/notifications/run', { method: 'POST', json: {} }),
   users: (query: { orgCode?: string } = {}) => json<AdminUser[]>('/api/users', { query }),
   updateUser: (id: number, patch: { roles?: Role[]; disabled?: boolean; unlock?: true }) =>
     json<AdminUser>(`/api/users/${seg(id)}`, { method: 'PATCH', json: patch }),

@@ -1,7 +1,9 @@
 /**
  * The screens on the running system (bootstrap deploys the models, runs the workers and starts the
- * sample projects' instances): the live view's counts and the projects behind a badge, a
- * project's position and timeline, and a tasklist with the task's form-js form, claim and unclaim.
+ * sample projects' instances): the live view's counts and the projects behind a badge (a task and
+ * a container, the construction sub-process), a project's position and timeline, a tasklist with
+ * the task's form-js form, claim and unclaim, and the operations page (the reminder runner's
+ * state with the real calendar gap, the outbox sorted and filtered by the server).
  */
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -31,8 +33,18 @@ interface Stat {
 }
 interface AtElement {
   processInstanceKey: string;
+  type?: string;
+  innermost?: { elementId: string; elementName: string | null }[];
   project: { id: number; name: string } | null;
 }
+interface Mail {
+  id: string;
+  to: string[];
+  subject: string;
+  status: string;
+}
+
+const CONTAINERS = ['SUB_PROCESS', 'EVENT_SUB_PROCESS', 'CALL_ACTIVITY'];
 
 const USERS = ['sgj.staff', 'sgj.manager', 'fgw.staff', 'czj.staff', 'zf.staff', 'jyj.staff', 'wjw.staff', 'expert1'];
 
@@ -58,8 +70,8 @@ describeBrowser('workflow screens (browser)', () => {
     const manager = await apiSession(server.baseUrl, 'sgj.manager', server.demoPassword);
     const defs = await manager<{ processDefinitionId: string; latestKey: string }[]>('/api/process-definitions');
     lifecycleKey = defs.find((d) => d.processDefinitionId === 'project-lifecycle')!.latestKey;
-    // the busiest element where projects wait (a task or event: containers such as the construction
-    // sub-process count their tokens too, but nobody waits *at* the container itself)
+    // the busiest element where projects wait (a task, an event or a container such as the
+    // construction sub-process, which lists the projects inside it)
     busiest = await until('a token at an element of project-lifecycle', async () => {
       const stats = await manager<Stat[]>(`/api/process-definitions/${lifecycleKey}/statistics`);
       for (const s of stats.filter((x) => x.active > 0).sort((a, b) => b.active - a.active)) {
@@ -106,15 +118,54 @@ describeBrowser('workflow screens (browser)', () => {
       );
       await expect(page.locator('.djs-element.live-bucket-4').count()).resolves.toBeGreaterThan(0);
       await screenshot(page, 'screen-live-counts');
-      // clicking the element lists its projects
-      await page.locator(`.djs-element[data-element-id="${busiest.elementId}"]`).first().click({ force: true });
-      const rows = page.locator('[data-test="projects-at-element"] .el-table__body tr');
-      await rows.first().waitFor();
+      // clicking the element lists its projects (a container is clicked on its badge: the middle
+      // of an expanded sub-process holds its own elements)
       const at = await manager<AtElement[]>(
         `/api/process-definitions/${lifecycleKey}/elements/${busiest.elementId}/projects`,
       );
-      expect(await rows.count()).toBe(at.length);
+      if (at.some((a) => a.type && CONTAINERS.includes(a.type))) await badge.click();
+      else await page.locator(`.djs-element[data-element-id="${busiest.elementId}"]`).first().click({ force: true });
+      const rows = page.locator('[data-test="projects-at-element"] .el-table__body tr');
+      await rows.first().waitFor();
+      await page.waitForFunction(
+        (n) => document.querySelectorAll('[data-test="projects-at-element"] .el-table__body tr').length === n,
+        at.length,
+      );
       await screenshot(page, 'screen-live-projects');
+
+      // the construction sub-process (a container): its badge counts the projects inside it, and
+      // clicking it lists exactly those, each with the innermost element it stands at
+      const container = 'SubProcess_Construction';
+      const stats = await manager<Stat[]>(`/api/process-definitions/${lifecycleKey}/statistics`);
+      const counted = stats.find((s) => s.elementId === container);
+      expect(counted?.active).toBeGreaterThan(0);
+      await page.waitForFunction(
+        ([id, n]) => document.querySelector(`.live-badge-count[data-element-id="${id}"]`)?.textContent === String(n),
+        [container, counted!.active] as const,
+      );
+      await page.keyboard.press('Escape');
+      await page.locator('[data-test="projects-at-element"]').waitFor({ state: 'hidden' });
+      await page.locator(`.live-badge-count[data-element-id="${container}"]`).click();
+      const inside = await manager<AtElement[]>(
+        `/api/process-definitions/${lifecycleKey}/elements/${container}/projects`,
+      );
+      expect(inside).toHaveLength(counted!.active + counted!.incidents);
+      expect(inside.every((a) => a.type === 'SUB_PROCESS' && (a.innermost?.length ?? 0) > 0)).toBe(true);
+      await page.waitForFunction(
+        (n) => document.querySelectorAll('[data-test="projects-at-element"] .el-table__body tr').length === n,
+        inside.length,
+      );
+      await expect(page.locator('.el-drawer__title').textContent()).resolves.toContain('项目建设');
+      const shown = await page.locator('[data-test="innermost"]').allTextContents();
+      const expectedWhere = inside.map((a) => a.innermost!.map((i) => i.elementName ?? i.elementId).join('、')).sort();
+      expect([...shown].sort()).toEqual(expectedWhere);
+      for (const a of inside.filter((x) => x.project))
+        await page
+          .locator('[data-test="projects-at-element"] .el-table__body tr')
+          .filter({ hasText: a.project!.name })
+          .first()
+          .waitFor();
+      await screenshot(page, 'screen-live-container');
     } finally {
       await close();
     }
@@ -193,6 +244,89 @@ describeBrowser('workflow screens (browser)', () => {
       await page.locator('[data-test="unclaim"]').click();
       await page.locator('[data-test="claim"]').waitFor();
       await expect(me<Task>(`/api/tasks/${found.task.key}`)).resolves.toMatchObject({ assignee: null });
+    } finally {
+      await close();
+    }
+  });
+  it('should show the reminder runner with the real calendar gap, and sort and filter the outbox on the server', async () => {
+    const admin = await apiSession(server.baseUrl, 'admin', server.demoPassword);
+    interface Notifications {
+      running: boolean;
+      calendar: { coveredYears: number[] };
+      reminders: { lastRunAt: string | null; calendarGaps: { year: number }[]; missingYears: number[] } | null;
+    }
+    // the runner's first pass ran at start-up, before the demo was written: the page offers a pass
+    // now, and with the demo's deadlines the state is what the API answers afterwards
+    await until('the start-up reminder pass', async () => {
+      const n = await admin<Notifications>('/api/operations/notifications');
+      return n.reminders?.lastRunAt ? n : undefined;
+    });
+    const { page, close } = await signIn('admin');
+    try {
+      await new LayoutPage(page).go('operations');
+      const panel = page.locator('[data-test="notification-status"]');
+      await panel.locator('[data-test="runner-state"]').waitFor();
+      await expect(panel.locator('[data-test="runner-state"]').textContent()).resolves.toContain('运行中');
+      const before = await admin<Notifications>('/api/operations/notifications');
+      const ran = page.waitForResponse((r) => r.url().endsWith('/api/operations/notifications/run'));
+      await panel.locator('[data-test="run-reminders"]').click();
+      expect((await ran).status()).toBe(200);
+      const status = await admin<Notifications>('/api/operations/notifications');
+      expect(status.reminders!.lastRunAt! > before.reminders!.lastRunAt!).toBe(true);
+      console.warn(`[e2e] reminder state after the demo: ${JSON.stringify(status.reminders)}`);
+      expect(status.running).toBe(true);
+      expect(status.reminders!.missingYears).toContain(2027);
+      const gaps2027 = status.reminders!.calendarGaps.filter((g) => g.year === 2027).length;
+      await expect(panel.locator('[data-test="covered-years"]').textContent()).resolves.toContain(
+        String(status.calendar.coveredYears.at(-1)),
+      );
+      await expect(panel.locator('[data-test="last-run"]').textContent()).resolves.not.toContain('尚未运行');
+      const gap = panel.locator('[data-test="calendar-gap"][data-year="2027"]');
+      await gap.waitFor();
+      const gapText = (await gap.textContent()) ?? '';
+      expect(gapText).toContain('2027 年节假日安排尚未收录');
+      expect(gapText).toContain(`${gaps2027} 项期限`);
+      expect(gapText).toContain('config/holidays/2027.json');
+      await screenshot(page, 'screen-operations-notifications');
+
+      // the outbox: the header sort asks the server (every page), the filters too
+      await page.locator('.el-tabs__item').filter({ hasText: '邮件发件箱' }).click();
+      const table = page.locator('[data-test="outbox-table"]');
+      const rows = table.locator('.el-table__body tr');
+      const all = await admin<{ items: Mail[]; total: number }>('/api/mail/outbox?pageSize=100');
+      expect(all.total).toBeGreaterThan(0);
+      await page.waitForFunction(
+        (n) => document.querySelectorAll('[data-test="outbox-table"] .el-table__body tr').length === n,
+        Math.min(20, all.total),
+      );
+      const sorted = page.waitForRequest(
+        (r) => r.url().includes('/api/mail/outbox') && r.url().includes('sort=recipient%3Aasc'),
+      );
+      await table.locator('th').filter({ hasText: '收件人' }).click();
+      await sorted;
+      const byRecipient = await admin<{ items: Mail[] }>('/api/mail/outbox?sort=recipient:asc&pageSize=20');
+      await page.waitForFunction(
+        (first) =>
+          document.querySelector('[data-test="outbox-table"] .el-table__body tr td')?.textContent?.trim() === first,
+        byRecipient.items[0]!.to.join('，'),
+      );
+      // filter by one recipient's address: the table shows what the server counts for it
+      const address = /<([^>]+)>/.exec(all.items[0]!.to[0]!)?.[1] ?? all.items[0]!.to[0]!;
+      const filtered = await admin<{ items: Mail[]; total: number }>(
+        `/api/mail/outbox?recipient=${encodeURIComponent(address)}&pageSize=20`,
+      );
+      const input = page.locator('input[data-test="outbox-recipient"], [data-test="outbox-recipient"] input');
+      await input.fill(address);
+      await input.press('Enter');
+      await page.waitForFunction(
+        (n) => document.querySelectorAll('[data-test="outbox-table"] .el-table__body tr').length === n,
+        filtered.items.length,
+      );
+      for (const t of await rows.locator('td:first-child').allTextContents()) expect(t).toContain(address);
+      await expect(page.locator('[data-test="outbox-pages"] .el-pagination__total').textContent()).resolves.toContain(
+        String(filtered.total),
+      );
+      await screenshot(page, 'screen-operations-outbox');
     } finally {
       await close();
     }

@@ -1,7 +1,7 @@
 /**
  * Draws live statistics on the diagram: a count badge and an incident badge per element, and a
- * colour marker (live-bucket-1 … 4) by count or by age. Clicking an element with projects fires
- * `liveView.element.click` on the event bus with `{ elementId }`.
+ * colour marker (live-bucket-1 … 4) by count or by age. Clicking an element with projects, or its
+ * badge, fires `liveView.element.click` on the event bus with `{ elementId }`.
  */
 import {
   badgeHtml,
@@ -21,6 +21,8 @@ export interface OverlaysLike {
 export interface CanvasLike {
   addMarker(element: string, marker: string): void;
   removeMarker(element: string, marker: string): void;
+  /** the diagram's DOM container (absent in Node tests) */
+  getContainer?(): HTMLElement;
 }
 export interface ElementRegistryLike {
   get(id: string): unknown;
@@ -52,6 +54,13 @@ export default class LiveOverlays {
     this.options = { ...defaultLiveViewOptions, ...config };
     eventBus.on('element.click', (event) => {
       const id = event.element?.id;
+      if (id && this.models.has(id)) eventBus.fire(CLICK_EVENT, { elementId: id });
+    });
+    // the badges are HTML overlays above the diagram: clicking one acts as clicking its element —
+    // the only sure target on a large expanded sub-process, whose middle holds its own elements
+    canvas.getContainer?.().addEventListener('click', (e) => {
+      const badge = (e.target as Element | null)?.closest?.('.live-badge[data-element-id]');
+      const id = badge?.getAttribute('data-element-id');
       if (id && this.models.has(id)) eventBus.fire(CLICK_EVENT, { elementId: id });
     });
   }
