@@ -307,7 +307,7 @@ export const processRoutes: AnyRoute[] = [
     id: 'processes.projectsAt',
     method: 'get',
     path: '/process-definitions/:key/elements/:elementId/projects',
-    summary: '停留在某元素的项目（按可见范围过滤）',
+    summary: '停留在某元素的项目（按可见范围过滤；容器列出其中的项目及所在最内层环节）',
     tag: 'processes',
     access: PROCESS_VIEWERS,
     scope: 'own-department',
