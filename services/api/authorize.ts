@@ -25,7 +25,8 @@ export function authorizeRoute(p: Principal | null, route: { scope: Scope; acces
     route.method !== 'get' &&
     route.scope !== 'authenticated' &&
     p.roles.includes('auditor') &&
-    !route.access.auditorTaskWork
+    !route.access.auditorTaskWork &&
+    !(route.access.auditorSupervision && p.orgCode === 'audit')
   ) {
     return { allow: false, status: 403, reason: '审计角色为只读' };
   }

@@ -76,10 +76,15 @@ const DATA_BUREAU_READERS: Access = { roles: ['staff', 'manager', 'admin', 'audi
 const DATA_BUREAU_MANAGER: Access = { roles: ['manager'], orgCodes: ['data-bureau'] };
 /** R19.2: the finance bureau disburses and books returned surplus */
 const FINANCE: Access = { roles: ['staff', 'manager'], orgCodes: ['finance'] };
-/** R26: the supervising bodies that may order rectification */
+/**
+ * R26: the supervising bodies that may order rectification — the model's list (R5 bodies with a
+ * supervising duty, `SUPERVISING_BODIES` of egov.rectification-register): with the audit bureau
+ * (R28 audit supervision; its auditors are read-only everywhere else) and the trading center.
+ */
 const SUPERVISORS: Access = {
-  roles: ['staff', 'manager'],
-  orgCodes: ['data-bureau', 'finance', 'drc', 'cyberspace-office', 'crypto-bureau'],
+  roles: ['staff', 'manager', 'auditor'],
+  orgCodes: ['data-bureau', 'finance', 'drc', 'audit', 'trading-center', 'cyberspace-office', 'crypto-bureau'],
+  auditorSupervision: true,
 };
 /** R20: the district government approves change requests */
 const GOVERNMENT: Access = { roles: ['staff', 'manager'], orgCodes: ['government'] };

@@ -41,6 +41,11 @@ export interface Access {
    * complete, which the TaskService limits to the audit group's own task (审计任务).
    */
   auditorTaskWork?: true;
+  /**
+   * R26 (R28): the audit bureau is one of the supervising bodies — its auditors may order
+   * rectification (and review their own orders); read-only everywhere else.
+   */
+  auditorSupervision?: true;
 }
 
 /** Resources addressed by `:id`, loaded and scope-checked before the handler runs. */

@@ -8,6 +8,7 @@
  * validation (400/409/422) or succeeds without side effects; a denied one gets 401/403/404.
  */
 import { routes } from '../../services/api/routes';
+import { SUPERVISING_BODIES } from '../../workers/rectification-register';
 import { createApiRouter, servedRoutes } from '../../services/api/router';
 import type { AnyRoute } from '../../services/api/types';
 import { DEMO_PASSWORD, seedDemoData } from '../../services/demo/seed';
@@ -115,9 +116,10 @@ const EXPECTED: Record<string, P[] | 'public'> = {
   'ledger.pay': ['finance'],
   'ledger.returnSurplus': ['finance'],
   'rectifications.listOfProject': READERS,
-  'rectifications.issue': ['db-staff', 'db-manager', 'finance', 'cyberspace', 'drc'],
+  // R26: the model's supervising bodies, the audit bureau (read-only elsewhere, R28) and the trading center with them
+  'rectifications.issue': ['db-staff', 'db-manager', 'finance', 'cyberspace', 'drc', 'auditor', 'trading'],
   'rectifications.respond': DEPT,
-  'rectifications.review': ['db-staff', 'db-manager', 'finance', 'cyberspace', 'drc'],
+  'rectifications.review': ['db-staff', 'db-manager', 'finance', 'cyberspace', 'drc', 'auditor', 'trading'],
   'progressReports.list': READERS,
   'progressReports.print': READERS,
   'progressReports.submit': DEPT,
@@ -282,11 +284,16 @@ describe('authorisation matrix (generated from services/api/routes.ts)', () => {
     expect(served.sort()).toEqual(routes.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort());
   });
 
-  it('should never let the audit role write (read-only everywhere but its own R28 audit task)', () => {
+  it('should never let the audit role write (read-only everywhere but R26 orders and its own R28 audit task)', () => {
     const writes = routes.filter((r) => r.method !== 'get' && !['public', 'authenticated'].includes(r.scope));
     expect(
       writes.filter((r) => r.access.roles === 'any' || r.access.roles.includes('auditor')).map((r) => r.id),
-    ).toEqual(['tasks.claim', 'tasks.complete']);
+    ).toEqual(['rectifications.issue', 'rectifications.review', 'tasks.claim', 'tasks.complete']);
+  });
+
+  it('should let exactly the model’s R26 supervising bodies order rectification', () => {
+    const issue = routes.find((r) => r.id === 'rectifications.issue')!;
+    expect([...(issue.access.orgCodes ?? [])].sort()).toEqual([...SUPERVISING_BODIES].sort());
   });
 
   // logout last: it ends the session the other requests use

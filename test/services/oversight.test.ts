@@ -299,6 +299,35 @@ describe('oversight API (R7 review, R19 ledger, R26 rectification)', () => {
       const closed = await c['sgj.staff']!.post<Json>(`/api/rectifications/${orderId}/review`, { accepted: true });
       expect(closed.body).toMatchObject({ status: 'closed', overdue: false });
     });
+
+    it('should let the audit bureau (R28, read-only otherwise) and the trading center order rectification too (R26)', async () => {
+      for (const u of ['sjj.auditor', 'jyzx.staff', 'jyj.staff']) {
+        c[u] ??= api.client();
+        await c[u]!.login(u, DEMO_PASSWORD);
+      }
+      const byAudit = await c['sjj.auditor']!.post<{ id: number; issuedBy: Json }>(
+        `/api/projects/${pid}/rectifications`,
+        {
+          issue: '专项资金使用台账不完整（审计发现）',
+          deadline: '2026-12-20',
+        },
+      );
+      expect(byAudit.status).toBe(201);
+      expect(byAudit.body.issuedBy).toMatchObject({ code: 'audit' });
+      const byTrading = await c['jyzx.staff']!.post<{ issuedBy: Json }>(`/api/projects/${pid}/rectifications`, {
+        issue: '采购合同未按招标文件签订',
+        deadline: '2026-12-20',
+      });
+      expect(byTrading.status).toBe(201);
+      expect(byTrading.body.issuedBy).toMatchObject({ code: 'trading-center' });
+      // the auditor closes its own order (the issuer reviews), and writes nothing else
+      await c['jyj.staff']!.post(`/api/rectifications/${byAudit.body.id}/response`, { response: '已补齐台账' });
+      const closed = await c['sjj.auditor']!.post<Json>(`/api/rectifications/${byAudit.body.id}/review`, {
+        accepted: true,
+      });
+      expect(closed.body).toMatchObject({ status: 'closed' });
+      expect((await c['sjj.auditor']!.post('/api/annual-plans', { year: 2031 })).status).toBe(403);
+    });
   });
 
   it('should let the auditor read the audit log, with an intact chain, and not write anywhere', async () => {
