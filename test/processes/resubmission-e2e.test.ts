@@ -269,8 +269,13 @@ describe('退回修改 through the API (R6): one revision path for the applicati
     // 2. the engine answers everything but the completion (gone between the calls): the revision
     // written before it is taken back — no version, the stage history as before
     const target = new URL(w.t.engine.restAddress);
+    // `blind`: after a lost completion the engine cannot be asked about the task either
+    let blind = false;
+    let completionLost = false;
     const proxy = http.createServer((req, res) => {
-      if (/\/user-tasks\/\d+\/completion/.test(req.url ?? '')) {
+      const url = req.url ?? '';
+      if (/\/user-tasks\/\d+\/completion/.test(url) || (blind && completionLost && /\/user-tasks\/\d+$/.test(url))) {
+        if (url.endsWith('/completion')) completionLost = true;
         req.socket.destroy();
         return;
       }
@@ -299,10 +304,34 @@ describe('退回修改 through the API (R6): one revision path for the applicati
     const [open] = await run.open('Task_ReviseApplication');
     expect(open!.state).toBe('CREATED');
 
-    // 3. the retry with the engine reachable: version 2 once, the process moves on
+    // 2b. the same, and then the engine cannot say whether it took the task: the version stays
+    // (it may have been taken), the stage goes back to returned so that the department can retry
+    blind = true;
+    completionLost = false;
+    const unknown = await flaky.post(`/api/projects/${run.projectId}/applications`, {
+      ...body,
+      remarks: '第一次尝试',
+    });
+    expect(unknown.status).toBe(503);
+    expect(completionLost).toBe(true);
+    expect(await versions(run)).toEqual([
+      { version: 1, revision_task_key: null },
+      { version: 2, revision_task_key: String(open!.userTaskKey) },
+    ]);
+    expect(await run.project()).toMatchObject({ stage: 'returned', currentVersion: 2 });
+    expect(await visits(run)).toEqual(before);
+    expect((await run.open('Task_ReviseApplication'))[0]!.state).toBe('CREATED');
+
+    // 3. the retry with the engine reachable: version 2 once (rewritten), the process moves on
     const retry = await dept.post<{ version: number }>(`/api/projects/${run.projectId}/applications`, body);
     expect(retry.status).toBe(201);
     expect(retry.body.version).toBe(2);
+    // the kept version is rewritten with what the department sent now; its diff is against version 1
+    const v2 = await dept.get<{ form: { remarks?: string }; changes: { field: string }[] }>(
+      `/api/projects/${run.projectId}/applications/2`,
+    );
+    expect(v2.body.form.remarks).toBeUndefined();
+    expect(v2.body.changes.map((c) => c.field)).toEqual(['r24Compliance']);
     await run.reached('Event_JointReviewOpened', 'ACTIVE');
     expect(await versions(run)).toEqual([
       { version: 1, revision_task_key: null },
