@@ -10,26 +10,14 @@ import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { WorkingDayCalendar, refreshCalendar } from '../../services/calendar';
 import { openDatabase } from '../../services/db/data-source';
-import { Identity1764100000000 } from '../../services/domain/migrations/1764100000000-Identity';
-import { Projects1764100001000 } from '../../services/domain/migrations/1764100001000-Projects';
-import { Oversight1764100002000 } from '../../services/domain/migrations/1764100002000-Oversight';
-import { Lifecycle1764100003000 } from '../../services/domain/migrations/1764100003000-Lifecycle';
-import { Delivery1764100004000 } from '../../services/domain/migrations/1764100004000-Delivery';
 import { domainDeadlines } from '../../services/notify/domain-deadlines';
-import { MailOutbox1764300000000 } from '../../services/notify/migrations/1764300000000-MailOutbox';
 import { listOutbox } from '../../services/notify/outbox';
 import { ReminderRunner } from '../../services/notify/reminders';
 import { SqlRecipientDirectory } from '../../services/notify/sql-directory';
 import { createTestDatabase, type TestDatabase } from '../support/db';
+import { NOTIFY_TEST_MIGRATIONS } from './notify-support';
 
-const migrations = [
-  Identity1764100000000,
-  Projects1764100001000,
-  Oversight1764100002000,
-  Lifecycle1764100003000,
-  Delivery1764100004000,
-  MailOutbox1764300000000,
-];
+const migrations = NOTIFY_TEST_MIGRATIONS;
 
 /** A test fixture, labelled as such: New Year's Day only, not the real 2027 arrangement. */
 const FIXTURE_2027 = {

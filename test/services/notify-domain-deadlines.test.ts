@@ -1,30 +1,11 @@
 import type { DataSource } from 'typeorm';
 import { WorkingDayCalendar } from '../../services/calendar';
 import { openDatabase } from '../../services/db/data-source';
-import { Identity1764100000000 } from '../../services/domain/migrations/1764100000000-Identity';
-import { Projects1764100001000 } from '../../services/domain/migrations/1764100001000-Projects';
-import { Oversight1764100002000 } from '../../services/domain/migrations/1764100002000-Oversight';
-import { Lifecycle1764100003000 } from '../../services/domain/migrations/1764100003000-Lifecycle';
-import { Delivery1764100004000 } from '../../services/domain/migrations/1764100004000-Delivery';
-import { MailDispatcher } from '../../services/notify/dispatcher';
 import { domainDeadlines } from '../../services/notify/domain-deadlines';
-import { MailOutbox1764300000000 } from '../../services/notify/migrations/1764300000000-MailOutbox';
 import { listOutbox } from '../../services/notify/outbox';
-import { ReminderRunner } from '../../services/notify/reminders';
 import { SqlRecipientDirectory } from '../../services/notify/sql-directory';
-import { createSmtpTransport } from '../../services/notify/transport';
 import { createTestDatabase, type TestDatabase } from '../support/db';
-import { startSmtpServer } from './notify-support';
-
-/** The committed domain migrations (not the in-progress ones), plus the outbox. */
-const migrations = [
-  Identity1764100000000,
-  Projects1764100001000,
-  Oversight1764100002000,
-  Lifecycle1764100003000,
-  Delivery1764100004000,
-  MailOutbox1764300000000,
-];
+import { deliverOutbox, domainReminderRunner, NOTIFY_TEST_MIGRATIONS } from './notify-support';
 
 describe('deadlines from the domain tables (R6, R7, R15, R22.2, R22.3, R23, R26)', () => {
   let db: TestDatabase;
@@ -33,7 +14,7 @@ describe('deadlines from the domain tables (R6, R7, R15, R22.2, R22.3, R23, R26)
 
   beforeAll(async () => {
     db = await createTestDatabase('deadlines');
-    ds = await openDatabase({ url: db.url, migrations });
+    ds = await openDatabase({ url: db.url, migrations: NOTIFY_TEST_MIGRATIONS });
     const ts = '2026-09-01T00:00:00.000Z';
     await ds.query("INSERT INTO organisation (code, name, type) VALUES ('JYJ', '区教育局', 'department')");
     await ds.query("INSERT INTO organisation (code, name, type) VALUES ('data-bureau', '区数据资源管理局', 'bureau')");
@@ -130,16 +111,8 @@ describe('deadlines from the domain tables (R6, R7, R15, R22.2, R22.3, R23, R26)
   });
 
   it('should remind the department before and escalate to the data bureau after', async () => {
-    const directory = new SqlRecipientDirectory(ds);
     let now = Date.parse('2026-09-30T01:00:00Z');
-    const runner = new ReminderRunner({
-      dataSource: ds,
-      calendar,
-      deadlines: domainDeadlines(ds, directory, calendar),
-      escalateTo: () => directory.candidateGroup('data-bureau'),
-      baseUrl: 'http://egov.test',
-      now: () => now,
-    });
+    const runner = domainReminderRunner(ds, calendar, { baseUrl: 'http://egov.test', now: () => now });
     expect(await runner.runOnce()).toMatchObject({ enqueued: 6, errors: 0 });
     expect(await runner.runOnce()).toMatchObject({ enqueued: 0 });
     const reminders = (await listOutbox(ds.manager, { purpose: 'reminder' }, [{ field: 'id', order: 'asc' }])).items;
@@ -170,43 +143,17 @@ describe('deadlines from the domain tables (R6, R7, R15, R22.2, R22.3, R23, R26)
   });
 
   it('should deliver every rule’s reminder and escalation through a real SMTP server', async () => {
-    const directory = new SqlRecipientDirectory(ds);
-    const runner = new ReminderRunner({
-      dataSource: ds,
-      calendar,
-      deadlines: domainDeadlines(ds, directory, calendar),
-      escalateTo: () => directory.candidateGroup('data-bureau'),
+    const runner = domainReminderRunner(ds, calendar, {
       baseUrl: 'http://egov.test',
       now: () => Date.parse('2026-12-25T01:00:00Z'), // R7: 4 working days before the window ends
     });
     await runner.runOnce();
-    const smtp = await startSmtpServer();
-    const dispatcher = new MailDispatcher({
-      dataSource: ds,
-      transport: createSmtpTransport({
-        SMTP_HOST: '127.0.0.1',
-        SMTP_PORT: smtp.port,
-        SMTP_SECURE: false,
-        SMTP_USER: undefined,
-        SMTP_PASSWORD: undefined,
-      })!,
-      from: '叶集区数据资源管理局 <noreply@yeji.gov.cn>',
-      intervalMs: 50,
-    });
     const total = (await listOutbox(ds.manager)).totalItems;
-    try {
-      dispatcher.start();
-      for (let i = 0; i < 200 && smtp.received.length < total; i++) await new Promise((r) => setTimeout(r, 50));
-    } finally {
-      await dispatcher.stop();
-      await smtp.close();
-    }
-    expect(smtp.received).toHaveLength(total);
+    const received = await deliverOutbox(ds, total, { from: '叶集区数据资源管理局 <noreply@yeji.gov.cn>' });
+    expect(received).toHaveLength(total);
     expect((await listOutbox(ds.manager, { status: 'sent' })).totalItems).toBe(total);
     const find = (prefix: string, title: string) => {
-      const hits = smtp.received.filter(
-        (r) => r.parsed.subject?.startsWith(prefix) && r.parsed.subject.includes(title),
-      );
+      const hits = received.filter((r) => r.parsed.subject?.startsWith(prefix) && r.parsed.subject.includes(title));
       expect(hits.length).toBeGreaterThan(0);
       return hits;
     };
@@ -240,7 +187,7 @@ describe('deadlines from the domain tables (R6, R7, R15, R22.2, R22.3, R23, R26)
     expect(late.parsed.text).toContain('尚未办理：wang');
     expect(late.parsed.text).toContain('请督促建设单位尽快办理。');
     // R7 went only to the expert who has not scored, and never to the one who has
-    expect(smtp.received.some((r) => r.envelopeTo.includes('li@expert.yeji.gov.cn'))).toBe(false);
+    expect(received.some((r) => r.envelopeTo.includes('li@expert.yeji.gov.cn'))).toBe(false);
     // the R15 reminder the runner sent is its 5-day one (the model sends the 1-day one)
     expect(find('【到期提醒】', '季度建设进度报告')[0]!.parsed.subject).toContain('还剩 5 个工作日');
   });

@@ -9,16 +9,12 @@
  */
 import type { WorkingDayCalendar } from '../../services/calendar';
 import { AcceptanceEntity } from '../../services/domain/entities';
-import { MailDispatcher } from '../../services/notify/dispatcher';
-import { domainDeadlines } from '../../services/notify/domain-deadlines';
 import { listOutbox } from '../../services/notify/outbox';
-import { ReminderRunner } from '../../services/notify/reminders';
-import { SqlRecipientDirectory } from '../../services/notify/sql-directory';
-import { createSmtpTransport } from '../../services/notify/transport';
+import type { ReminderRunner } from '../../services/notify/reminders';
 import type { WorkerDefinition } from '../../workers/framework';
 import { createNotifyWorker } from '../../workers/notify';
 import { addProject, addUser, openWorkerTestEnv, run, type WorkerTestEnv } from '../workers/helpers';
-import { startSmtpServer, type ReceivedMail } from './notify-support';
+import { deliverOutbox, domainReminderRunner, type ReceivedMail } from './notify-support';
 
 let env: WorkerTestEnv;
 let calendar: WorkingDayCalendar;
@@ -33,15 +29,7 @@ beforeAll(async () => {
   await addUser(env, 'JYJ', ['manager'], { username: 'ov.jyj.manager' });
   await addUser(env, 'data-bureau', ['staff'], { username: 'ov.sjj.a' });
   await addUser(env, 'data-bureau', ['manager'], { username: 'ov.sjj.b' });
-  const directory = new SqlRecipientDirectory(env.ds);
-  runner = new ReminderRunner({
-    dataSource: env.ds,
-    calendar,
-    deadlines: domainDeadlines(env.ds, directory, calendar),
-    escalateTo: () => directory.candidateGroup('data-bureau'),
-    baseUrl: 'https://egov.yeji.gov.cn',
-    now: () => now,
-  });
+  runner = domainReminderRunner(env.ds, calendar, { baseUrl: 'https://egov.yeji.gov.cn', now: () => now });
 });
 afterAll(async () => {
   await env?.close();
@@ -66,29 +54,10 @@ async function runnerAt(iso: string) {
 
 /** Sends the whole outbox to a real SMTP server; returns what it received. */
 async function deliver(): Promise<ReceivedMail[]> {
-  const smtp = await startSmtpServer();
   const pending = (await listOutbox(env.ds.manager, { status: 'pending' })).totalItems;
-  const dispatcher = new MailDispatcher({
-    dataSource: env.ds,
-    transport: createSmtpTransport({
-      SMTP_HOST: '127.0.0.1',
-      SMTP_PORT: smtp.port,
-      SMTP_SECURE: false,
-      SMTP_USER: undefined,
-      SMTP_PASSWORD: undefined,
-    })!,
-    from: 'noreply@yeji.gov.cn',
-    intervalMs: 50,
-  });
-  try {
-    dispatcher.start();
-    for (let i = 0; i < 200 && smtp.received.length < pending; i++) await new Promise((r) => setTimeout(r, 50));
-  } finally {
-    await dispatcher.stop();
-    await smtp.close();
-  }
-  expect(smtp.received).toHaveLength(pending);
-  return smtp.received;
+  const received = await deliverOutbox(env.ds, pending);
+  expect(received).toHaveLength(pending);
+  return received;
 }
 
 /** recipient address → number of mails whose subject contains `text` and that link the project */
@@ -100,6 +69,22 @@ function perRecipient(mails: ReceivedMail[], projectId: number, text: string): R
   }
   return out;
 }
+
+/** The project's preliminary acceptance passed on `day` (R22.2: the final application is due a month later). */
+const preliminaryAcceptedOn = (projectId: number, day: string) =>
+  env.ds.getRepository(AcceptanceEntity).insert({
+    projectId,
+    stage: 'preliminary',
+    appliedOn: day,
+    dueOn: null,
+    late: false,
+    acceptedOn: day,
+    result: 'passed',
+    opinion: null,
+    items: null,
+    recordedBy: 1,
+    recordedAt: `${day}T08:00:00.000Z`,
+  } as never);
 
 const addresses = async (orgCode: string) =>
   (
@@ -116,19 +101,7 @@ describe('one owner per notice: the model’s timer notices and the reminder run
 
   it('R22.2: a single overdue mails each recipient exactly once (model at the deadline, runner the day after)', async () => {
     const p = await addProject(env, { name: '竣工验收逾期项目', stage: 'final-acceptance' });
-    await env.ds.getRepository(AcceptanceEntity).insert({
-      projectId: p.id,
-      stage: 'preliminary',
-      appliedOn: '2026-09-01',
-      dueOn: null,
-      late: false,
-      acceptedOn: '2026-09-01',
-      result: 'passed',
-      opinion: null,
-      items: null,
-      recordedBy: 1,
-      recordedAt: '2026-09-01T08:00:00.000Z',
-    } as never);
+    await preliminaryAcceptedOn(p.id, '2026-09-01');
     // due 8 October (1 month from 1 September, art. 203 past the National Day holiday)
     await modelNotice('2026-10-08T23:59:59+08:00', 'final-application-overdue', 'department,data-bureau', {
       projectId: String(p.id),
@@ -148,19 +121,7 @@ describe('one owner per notice: the model’s timer notices and the reminder run
 
   it('R22.2 without the model’s notice (no live timer): the runner escalates, once per data-bureau user', async () => {
     const p = await addProject(env, { name: '无流程计时的项目', stage: 'final-acceptance', processInstanceKey: null });
-    await env.ds.getRepository(AcceptanceEntity).insert({
-      projectId: p.id,
-      stage: 'preliminary',
-      appliedOn: '2026-09-01',
-      dueOn: null,
-      late: false,
-      acceptedOn: '2026-09-01',
-      result: 'passed',
-      opinion: null,
-      items: null,
-      recordedBy: 1,
-      recordedAt: '2026-09-01T08:00:00.000Z',
-    } as never);
+    await preliminaryAcceptedOn(p.id, '2026-09-01');
     await runnerAt('2026-10-09T09:00:00+08:00');
     await runnerAt('2026-10-12T09:00:00+08:00');
     const mails = await deliver();

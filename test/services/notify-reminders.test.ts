@@ -1,7 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { CalendarRangeError, WorkingDayCalendar } from '../../services/calendar';
 import { openDatabase } from '../../services/db/data-source';
-import { MailDispatcher } from '../../services/notify/dispatcher';
 import { MailOutbox1764300000000 } from '../../services/notify/migrations/1764300000000-MailOutbox';
 import { listOutbox } from '../../services/notify/outbox';
 import {
@@ -16,9 +15,8 @@ import {
   selfEvaluationDeadline,
   type Deadline,
 } from '../../services/notify/reminders';
-import { createSmtpTransport } from '../../services/notify/transport';
 import { createTestDatabase, type TestDatabase } from '../support/db';
-import { recipient, startSmtpServer } from './notify-support';
+import { recipient, smtpDispatcher, startSmtpServer } from './notify-support';
 
 const calendar = new WorkingDayCalendar();
 const BASE = 'http://egov.test';
@@ -190,18 +188,7 @@ describe('reminder runner and 催办 (real database, real SMTP)', () => {
   it('should send a manager’s urge at once', async () => {
     const smtp = await startSmtpServer();
     try {
-      const dispatcher = new MailDispatcher({
-        dataSource: ds,
-        transport: createSmtpTransport({
-          SMTP_HOST: '127.0.0.1',
-          SMTP_PORT: smtp.port,
-          SMTP_SECURE: false,
-          SMTP_USER: undefined,
-          SMTP_PASSWORD: undefined,
-        })!,
-        from: 'noreply@yeji.gov.cn',
-        intervalMs: 60_000,
-      });
+      const dispatcher = smtpDispatcher(ds, smtp.port, { intervalMs: 60_000 });
       // the dispatcher is idle (its first pass found nothing) and would next look in a minute
       dispatcher.start();
       await new Promise((r) => setTimeout(r, 300));

@@ -6,25 +6,13 @@
 import type { DataSource } from 'typeorm';
 import { WorkingDayCalendar } from '../../services/calendar';
 import { openDatabase } from '../../services/db/data-source';
-import { Identity1764100000000 } from '../../services/domain/migrations/1764100000000-Identity';
-import { Projects1764100001000 } from '../../services/domain/migrations/1764100001000-Projects';
-import { Oversight1764100002000 } from '../../services/domain/migrations/1764100002000-Oversight';
-import { Lifecycle1764100003000 } from '../../services/domain/migrations/1764100003000-Lifecycle';
-import { Delivery1764100004000 } from '../../services/domain/migrations/1764100004000-Delivery';
 import { domainDeadlines, openReviewTasksFromEngine } from '../../services/notify/domain-deadlines';
-import { MailOutbox1764300000000 } from '../../services/notify/migrations/1764300000000-MailOutbox';
 import { SqlRecipientDirectory } from '../../services/notify/sql-directory';
 import { createTestDatabase, type TestDatabase } from '../support/db';
+import { NOTIFY_TEST_MIGRATIONS } from './notify-support';
 import { NOW, eventually, startTestEngine, type TestEngine } from '../support/engine';
 
-const migrations = [
-  Identity1764100000000,
-  Projects1764100001000,
-  Oversight1764100002000,
-  Lifecycle1764100003000,
-  Delivery1764100004000,
-  MailOutbox1764300000000,
-];
+const migrations = NOTIFY_TEST_MIGRATIONS;
 
 const task = (id: string, assignment: string) => `<bpmn:userTask id="${id}">
       <bpmn:extensionElements><zeebe:userTask /><zeebe:assignmentDefinition ${assignment} /></bpmn:extensionElements>

@@ -1,11 +1,38 @@
 /**
  * Test support for the notify tests: a real SMTP server (smtp-server) on 127.0.0.1:<free port>
- * whose received messages are parsed with mailparser, and a test directory of user records.
+ * whose received messages are parsed with mailparser, the dispatcher that sends the outbox to it,
+ * the reminder runner over the domain tables, and a test directory of user records.
  */
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import type { DataSource } from 'typeorm';
+import type { WorkingDayCalendar } from '../../services/calendar';
+import { Identity1764100000000 } from '../../services/domain/migrations/1764100000000-Identity';
+import { Projects1764100001000 } from '../../services/domain/migrations/1764100001000-Projects';
+import { Oversight1764100002000 } from '../../services/domain/migrations/1764100002000-Oversight';
+import { Lifecycle1764100003000 } from '../../services/domain/migrations/1764100003000-Lifecycle';
+import { Delivery1764100004000 } from '../../services/domain/migrations/1764100004000-Delivery';
+import { MailOutbox1764300000000 } from '../../services/notify/migrations/1764300000000-MailOutbox';
+import { MailDispatcher } from '../../services/notify/dispatcher';
+import { domainDeadlines } from '../../services/notify/domain-deadlines';
 import { recipientFromUser, type Recipient, type RecipientDirectory } from '../../services/notify/recipients';
+import { ReminderRunner } from '../../services/notify/reminders';
+import { SqlRecipientDirectory } from '../../services/notify/sql-directory';
+import { createSmtpTransport } from '../../services/notify/transport';
+
+/**
+ * The schema the notify tests that write their own rows run on: the domain migrations up to
+ * delivery (users, projects, reviews, acceptances, reports — not the later ones) and the outbox.
+ */
+export const NOTIFY_TEST_MIGRATIONS = [
+  Identity1764100000000,
+  Projects1764100001000,
+  Oversight1764100002000,
+  Lifecycle1764100003000,
+  Delivery1764100004000,
+  MailOutbox1764300000000,
+];
 
 export interface ReceivedMail {
   envelopeFrom: string;
@@ -121,4 +148,65 @@ export class TestDirectory implements RecipientDirectory {
   async departmentContacts(code: string): Promise<Recipient[]> {
     return this.pick((u) => u.contactOf === code);
   }
+}
+
+/** The outbox dispatcher sending over plain SMTP to the test server on `port`. */
+export function smtpDispatcher(
+  ds: DataSource,
+  port: number,
+  opts: { from?: string; intervalMs?: number } = {},
+): MailDispatcher {
+  return new MailDispatcher({
+    dataSource: ds,
+    transport: createSmtpTransport({
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: port,
+      SMTP_SECURE: false,
+      SMTP_USER: undefined,
+      SMTP_PASSWORD: undefined,
+    })!,
+    from: opts.from ?? 'noreply@yeji.gov.cn',
+    intervalMs: opts.intervalMs ?? 50,
+  });
+}
+
+/**
+ * Sends the outbox to a fresh test SMTP server until it has received `expected` messages (10 s at
+ * the most), then stops dispatcher and server; returns what the server received.
+ */
+export async function deliverOutbox(
+  ds: DataSource,
+  expected: number,
+  opts: { from?: string } = {},
+): Promise<ReceivedMail[]> {
+  const smtp = await startSmtpServer();
+  const dispatcher = smtpDispatcher(ds, smtp.port, opts);
+  try {
+    dispatcher.start();
+    for (let i = 0; i < 200 && smtp.received.length < expected; i++) await new Promise((r) => setTimeout(r, 50));
+  } finally {
+    await dispatcher.stop();
+    await smtp.close();
+  }
+  return smtp.received;
+}
+
+/**
+ * The reminder runner as the product wires it: the domain tables' deadlines, recipients from the
+ * users table, escalations to the data bureau.
+ */
+export function domainReminderRunner(
+  ds: DataSource,
+  calendar: WorkingDayCalendar,
+  opts: { baseUrl: string; now: () => number },
+): ReminderRunner {
+  const directory = new SqlRecipientDirectory(ds);
+  return new ReminderRunner({
+    dataSource: ds,
+    calendar,
+    deadlines: domainDeadlines(ds, directory, calendar),
+    escalateTo: () => directory.candidateGroup('data-bureau'),
+    baseUrl: opts.baseUrl,
+    now: opts.now,
+  });
 }

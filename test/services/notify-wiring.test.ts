@@ -5,15 +5,9 @@ import { openDatabase } from '../../services/db/data-source';
 import { createEngineClient } from '../../services/engine-client';
 import { WorkingDayCalendar } from '../../services/calendar';
 import { startNotifications } from '../../services/notify';
-import { Identity1764100000000 } from '../../services/domain/migrations/1764100000000-Identity';
-import { Projects1764100001000 } from '../../services/domain/migrations/1764100001000-Projects';
-import { Oversight1764100002000 } from '../../services/domain/migrations/1764100002000-Oversight';
-import { Lifecycle1764100003000 } from '../../services/domain/migrations/1764100003000-Lifecycle';
-import { Delivery1764100004000 } from '../../services/domain/migrations/1764100004000-Delivery';
-import { MailOutbox1764300000000 } from '../../services/notify/migrations/1764300000000-MailOutbox';
 import { enqueueMail, listOutbox } from '../../services/notify/outbox';
 import { createTestDatabase, type TestDatabase } from '../support/db';
-import { recipient, startSmtpServer, type TestSmtpServer } from './notify-support';
+import { NOTIFY_TEST_MIGRATIONS, recipient, startSmtpServer, type TestSmtpServer } from './notify-support';
 
 describe('startNotifications (what bootstrap starts)', () => {
   let db: TestDatabase;
@@ -24,14 +18,7 @@ describe('startNotifications (what bootstrap starts)', () => {
     db = await createTestDatabase('wiring');
     ds = await openDatabase({
       url: db.url,
-      migrations: [
-        Identity1764100000000,
-        Projects1764100001000,
-        Oversight1764100002000,
-        Lifecycle1764100003000,
-        Delivery1764100004000,
-        MailOutbox1764300000000,
-      ],
+      migrations: NOTIFY_TEST_MIGRATIONS,
     });
     smtp = await startSmtpServer();
   });

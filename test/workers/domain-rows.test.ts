@@ -44,21 +44,12 @@ import { createSelfEvaluationSubmitWorker } from '../../workers/self-evaluation-
 import { createUnitsDesignateWorker } from '../../workers/units-designate';
 import type { JobInfo } from '../../workers/framework';
 import { addProject, addUser, inPlans, openWorkerTestEnv, run, snapshot, type WorkerTestEnv } from './helpers';
+import { contractedUnits2026, pid, procurementRecordVars, workerOf } from './project-fixtures';
 
 let env: WorkerTestEnv;
 
 beforeAll(async () => {
-  env = await openWorkerTestEnv('wrows', {
-    config: {
-      contractedUnits: {
-        '2026': {
-          supervision: ['安徽建科监理公司'],
-          classifiedProtection: ['安徽等保测评中心'],
-          thirdPartyTesting: ['省软件评测中心'],
-        },
-      },
-    },
-  });
+  env = await openWorkerTestEnv('wrows', { config: { contractedUnits: contractedUnits2026(1) } });
   await addUser(env, 'JYJ', ['staff'], { username: 'rows.jyj' });
   await addUser(env, 'data-bureau', ['staff'], { username: 'rows.sgj' });
 });
@@ -66,8 +57,7 @@ afterAll(async () => {
   await env?.close();
 });
 
-const w = <T>(create: (d: typeof env.deps) => T) => create(env.deps) as unknown as WorkerDefinition;
-const pid = (p: { id: number }) => String(p.id);
+const w = <T>(create: (d: typeof env.deps) => T) => workerOf(env, create);
 let position = 5000;
 
 /**
@@ -217,17 +207,7 @@ describe('annual plan (R8.1, R8.2) and investment plan (R21): the payment gate s
 describe('construction: procurement and contract (R14), units (R18), checks and acceptance (R12, R13, R22)', () => {
   it('procurement-record writes the procurement and the contract when compliant, nothing when not', async () => {
     const p = await addProject(env, { stage: 'procurement', approvedAmount: '100.00' });
-    const base = {
-      projectId: pid(p),
-      procurementMethod: 'open-tender',
-      tenderNo: 'YJZB-2026-088',
-      supplierName: '安徽某信息技术有限公司',
-      contractNo: 'HT-2026-101',
-      contractAmount: 99.5,
-      contractSignedDate: '2026-11-20',
-      contractedAcceptanceDate: '2027-06-30',
-      productsSecureAndReliable: true,
-    };
+    const base = procurementRecordVars(p, { contractAmount: 99.5 });
     await onceAndAgain(w(createProcurementRecordWorker), { ...base, productsSecureAndReliable: false });
     expect(await env.ds.getRepository(ProcurementEntity).countBy({ projectId: p.id })).toBe(0);
     await onceAndAgain(w(createProcurementRecordWorker), base);

@@ -59,19 +59,14 @@ import {
   snapshot,
   type WorkerTestEnv,
 } from './helpers';
+import { contractedUnits2026, pid, procurementRecordVars, workerOf } from './project-fixtures';
 
 let env: WorkerTestEnv;
 
 beforeAll(async () => {
   env = await openWorkerTestEnv('wproject', {
     config: {
-      contractedUnits: {
-        '2026': {
-          supervision: ['安徽建科监理公司', '六安信息监理公司'],
-          classifiedProtection: ['安徽等保测评中心'],
-          thirdPartyTesting: ['省软件评测中心', '六安质检院'],
-        },
-      },
+      contractedUnits: contractedUnits2026(2),
       existingSystems: [{ name: '叶集区政务数据共享交换平台', description: '部门间数据共享交换', owner: '区数管局' }],
     },
   });
@@ -80,10 +75,8 @@ afterAll(async () => {
   await env?.close();
 });
 
-const w = <T extends WorkerDefinition>(create: (d: typeof env.deps) => T) =>
-  create(env.deps) as unknown as WorkerDefinition;
+const w = <T extends WorkerDefinition>(create: (d: typeof env.deps) => T) => workerOf(env, create);
 const project = async (id: number) => env.ds.getRepository(ProjectEntity).findOneByOrFail({ id });
-const pid = (p: { id: number }) => String(p.id);
 
 describe('egov.materials-check (R6, R9, R10, R14, R16, R24)', () => {
   it('should pass a complete application of 15 September 2026 and wait for the October review', async () => {
@@ -394,18 +387,10 @@ describe('planning, construction and money', () => {
 
   it('egov.procurement-record: contract ≤ approved investment and products 安全可靠 (R14, R19.1)', async () => {
     const p = await addProject(env, { stage: 'procurement', approvedAmount: '100.00' });
-    const base = {
-      projectId: pid(p),
-      procurementMethod: 'open-tender',
-      tenderNo: 'YJZB-2026-088',
-      supplierName: '安徽某信息技术有限公司',
-      contractNo: 'HT-2026-101',
-      contractAmount: 100,
-      contractSignedDate: '2026-11-20',
+    const base = procurementRecordVars(p, {
       contractedAcceptanceDate: '2027-06-30T00:00:00+08:00',
-      productsSecureAndReliable: true,
       approvedInvestment: 100,
-    };
+    });
     expect(await completed(env, w(createProcurementRecordWorker), base)).toEqual({
       procurementCompliant: true,
       procurementDefects: [],
