@@ -10,6 +10,7 @@ import { createApp } from './app';
 import { createApiRouter } from './api/router';
 import { createDomainServices } from './api/services';
 import { seedDemoData } from './demo/seed';
+import { DemoProgress, demoStatus, type DemoStatus } from './demo/demo-state';
 import { createUiRouter } from './ui/router';
 import { engineDatabaseUrl, openDatabase } from './db/data-source';
 import { entities, migrations } from './db/schema';
@@ -32,8 +33,12 @@ export interface System {
   embeddedEngine?: EmbeddedEngine;
   /** outbox dispatcher, gateway notifier, calendar, recipient directory */
   notifications: Notifications;
-  /** settles when the demo data (if any) is written; never rejects */
-  demoReady: Promise<void>;
+  /**
+   * settles when the demo data (if any) is written, with its steps done (`demo_state`), or null
+   * when this start wrote no demo (complete already, not wanted, not an empty database, failed —
+   * logged); never rejects
+   */
+  demoReady: Promise<DemoStatus | null>;
   close(): Promise<void>;
 }
 
@@ -41,6 +46,10 @@ export async function bootstrap(config: Config, logger: Logger): Promise<System>
   const dataSource = await openDatabase({ url: config.DATABASE_URL, entities, migrations });
   logger.info({ migrations: migrations.length }, 'database ready');
   const freshDatabase = (await dataSource.query('SELECT COUNT(*) AS n FROM app_user'))[0].n == 0;
+  // the demo is begun on an empty database only, and resumed by every start until it is complete
+  // (services/demo/demo-state.ts): a first start killed while writing it leaves a non-empty one
+  if (config.DEMO_DATA && freshDatabase) await (await DemoProgress.load(dataSource)).mark('started');
+  const demoStatusAtStart = config.DEMO_DATA ? await demoStatus(dataSource) : null;
 
   let embeddedEngine: EmbeddedEngine | undefined;
   let restAddress: string;
@@ -103,15 +112,30 @@ export async function bootstrap(config: Config, logger: Logger): Promise<System>
   // Demo data (users with PBKDF2-SM3 hashes, sample projects, their process instances) is written
   // after start-up, in the background with progress in the log: the service is ready meanwhile.
   const demoLog = logger.child({ component: 'demo' });
-  const demoReady =
-    config.DEMO_DATA && freshDatabase
+  const demoReady: Promise<DemoStatus | null> =
+    demoStatusAtStart?.begun && !demoStatusAtStart.complete
       ? (async () => {
-          demoLog.info('seeding demo data');
-          demoLog.info(await seedDemoData(services), 'demo data seeded');
-          await runProcessDemo(services, { logger: demoLog });
+          const progress = await DemoProgress.load(dataSource, demoLog);
+          const resumed = progress.count > 1;
+          if (resumed) demoLog.info({ done: demoStatusAtStart.steps }, `demo: resuming after ${progress.count} steps`);
+          if (!progress.has('seed')) {
+            demoLog.info('seeding demo data');
+            demoLog.info(await seedDemoData(services, progress), 'demo data seeded');
+          }
+          const placed = await runProcessDemo(services, { logger: demoLog, progress });
+          if (placed.failed === 0 && placed.unplaced === 0) {
+            await progress.mark('complete');
+            demoLog.info({ resumed, steps: progress.count }, 'demo complete');
+          } else {
+            demoLog.warn(placed, 'demo incomplete: the next start continues it');
+          }
           demoLog.info('demo process instances started');
-        })().catch((err: unknown) => demoLog.error({ err }, 'demo data failed'))
-      : Promise.resolve();
+          return demoStatus(dataSource);
+        })().catch((err: unknown) => {
+          demoLog.error({ err }, 'demo data failed');
+          return null;
+        })
+      : Promise.resolve(null);
 
   return {
     app,

@@ -8,6 +8,7 @@ import { WorkerEffects1764000000100 } from './migrations/1764000000100-WorkerEff
 import { domainEntities } from '../domain/entities';
 import { domainMigrations } from '../domain/migrations';
 import { MailOutbox1764300000000 } from '../notify/migrations/1764300000000-MailOutbox';
+import { DemoState1764306000000 } from '../demo/migrations/1764306000000-DemoState';
 import { TaskComments1764400000000 } from '../processes/migrations/1764400000000-TaskComments';
 
 type MigrationClass = new () => MigrationInterface;
@@ -19,5 +20,6 @@ export const migrations: MigrationClass[] = [
   WorkerEffects1764000000100,
   ...domainMigrations,
   MailOutbox1764300000000,
+  DemoState1764306000000,
   TaskComments1764400000000,
 ];

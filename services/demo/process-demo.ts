@@ -17,7 +17,7 @@
  * Idempotent: a project that has an instance is not started again, a task is completed only while
  * its instance has not reached its place, messages carry a message id. Runs in the background.
  */
-import { Not, In } from 'typeorm';
+import { IsNull, Not, In } from 'typeorm';
 import type { ApiServices } from '../api/services';
 import { fromCents, toCents } from '../domain/money';
 import {
@@ -32,7 +32,8 @@ import {
 import { candidateGroupsOf } from '../domain/organisations';
 import { moveStage } from '../domain/stage-history';
 import type { Logger } from '../logger';
-import { startProjectProcess } from '../processes/project-start';
+import { LIFECYCLE_PROCESS_ID, startProjectProcess } from '../processes/project-start';
+import type { DemoProgress } from './demo-state';
 import type { TaskActor } from '../tasks/task-service';
 
 /** Stages before submission have no process yet. */
@@ -539,7 +540,7 @@ async function reconcileStage(ctx: Context): Promise<void> {
 
 export async function runProcessDemo(
   services: ApiServices,
-  opts: { logger?: Logger; signal?: AbortSignal; timeoutMs?: number } = {},
+  opts: { logger?: Logger; signal?: AbortSignal; timeoutMs?: number; progress?: DemoProgress } = {},
 ): Promise<ProcessDemoResult> {
   const result: ProcessDemoResult = { started: 0, skipped: 0, failed: 0, placed: 0, unplaced: 0 };
   if (!services.engine || !services.tasks) return result;
@@ -551,6 +552,7 @@ export async function runProcessDemo(
   for (const p of projects) {
     if (opts.signal?.aborted) break;
     try {
+      if (!p.processInstanceKey) await adoptInstance(services, p, opts.logger);
       const { started, processInstanceKey } = await startProjectProcess(services.dataSource, services.engine, p.id);
       if (started) result.started++;
       else result.skipped++;
@@ -572,6 +574,7 @@ export async function runProcessDemo(
   await Promise.all(
     toPlace.map(async ({ ctx, key }) => {
       const ok = await place(ctx, key, deadline, opts.signal);
+      if (ok) await opts.progress?.mark(`placed:${ctx.project.name}`, services.now());
       if (ok) result.placed++;
       else result.unplaced++;
       opts.logger?.info(
@@ -584,6 +587,34 @@ export async function runProcessDemo(
   );
   opts.logger?.info(result, 'demo instances ready');
   return result;
+}
+
+/**
+ * A start interrupted between the engine's answer and the project's row (the first `npm start`
+ * killed) leaves an instance the project does not know: it is the project's instance (found by its
+ * `projectId` start variable) rather than a second one beside it.
+ */
+async function adoptInstance(services: ApiServices, p: Project, log?: Logger): Promise<void> {
+  const found = (await services.engine!.searchProcessInstances(
+    {
+      filter: {
+        processDefinitionId: LIFECYCLE_PROCESS_ID,
+        variables: [{ name: 'projectId', value: JSON.stringify(String(p.id)) }],
+      },
+      sort: [{ field: 'processInstanceKey', order: 'ASC' }],
+      page: { limit: 10 },
+    } as never,
+    consistency,
+  )) as { items: { processInstanceKey: unknown }[] };
+  const key = found.items[0]?.processInstanceKey;
+  if (key === undefined) return;
+  const res = await services.dataSource
+    .getRepository(ProjectEntity)
+    .update({ id: p.id, processInstanceKey: IsNull() }, { processInstanceKey: String(key) });
+  if (res.affected) {
+    p.processInstanceKey = String(key);
+    log?.info({ project: p.code, processInstanceKey: String(key) }, 'demo: instance of an interrupted start adopted');
+  }
 }
 
 async function applicationOf(services: ApiServices, p: Project): Promise<Record<string, unknown>> {

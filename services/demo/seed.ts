@@ -7,8 +7,13 @@
  */
 import { Document, HeadingLevel, Packer, Paragraph } from 'docx';
 import type { ApiServices } from '../api/services';
+import { In } from 'typeorm';
 import {
+  AnnualPlanEntryEntity,
+  AttachmentEntity,
   CatalogueEntryEntity,
+  InvestmentPlanEntryEntity,
+  LedgerEntryEntity,
   PROJECT_STAGES,
   ProjectEntity,
   UserEntity,
@@ -20,6 +25,7 @@ import { moveStage } from '../domain/stage-history';
 import { R24_KEYS, type ApplicationForm } from '../domain/application-form';
 import type { Role } from '../domain/organisations';
 import { toCents } from '../domain/money';
+import { DemoProgress } from './demo-state';
 
 /** Documented in docs/api.md (and the README): every demo user has this password. */
 export const DEMO_PASSWORD = 'Yeji@2026demo';
@@ -359,94 +365,97 @@ async function catalogueEntryFor(services: ApiServices, orgId: number, userId: n
   });
 }
 
-export async function seedDemoData(services: ApiServices): Promise<{ users: number; projects: number }> {
+/** The demo's stage of a sample project (by name), for callers that find the project in the database. */
+const demoByName = new Map(DEMO_PROJECTS.map((d) => [d.form.projectName, d]));
+
+/**
+ * Writes the demo data. Every write is checked against its natural key first (users by username,
+ * projects by name, materials by kind, plan entries and payments by project), so a second run
+ * changes nothing and a run interrupted anywhere is completed by the next one; with `progress`
+ * (bootstrap) the finished steps are recorded in `demo_state` and skipped (demo-state.ts).
+ */
+export async function seedDemoData(
+  services: ApiServices,
+  progress: DemoProgress = DemoProgress.untracked(),
+): Promise<{ users: number; projects: number }> {
   await services.identity.ensureOrganisations();
+  const now = () => services.now();
   const userRepo = services.dataSource.getRepository(UserEntity);
   let users = 0;
-  for (const u of DEMO_USERS) {
-    if (await userRepo.existsBy({ username: u.username })) continue;
-    await services.identity.createUser({ ...u, password: DEMO_PASSWORD, email: `${u.username}@yeji.gov.cn` });
-    users++;
+  if (!progress.has('users')) {
+    for (const u of DEMO_USERS) {
+      if (await userRepo.existsBy({ username: u.username })) continue;
+      await services.identity.createUser({ ...u, password: DEMO_PASSWORD, email: `${u.username}@yeji.gov.cn` });
+      users++;
+    }
+    await progress.mark('users', now());
   }
   const projectRepo = services.dataSource.getRepository(ProjectEntity);
   const dataBureau = (await services.identity.listUsers('data-bureau'))[0]!;
   const finance = (await services.identity.listUsers('finance'))[0] ?? dataBureau;
-  const created: { id: number; demo: DemoProject; total: string }[] = [];
+  let createdCount = 0;
+  /** projects something was written for in this run: their stage is set again at the end */
+  const touched = new Set<number>();
   for (const d of DEMO_PROJECTS) {
-    if (await projectRepo.existsBy({ name: d.form.projectName })) continue;
-    const org = await services.identity.organisationByCode(d.org);
-    const creator = (await services.identity.listUsers(d.org))[0] ?? dataBureau;
-    const form: ApplicationForm = {
-      supervisorSealed: true,
-      urgent: false,
-      participantOrgCodes: [],
-      keyProject: false,
-      departmentBudget: false,
-      procuresProducts: true,
-      securityStatement: '拟采购的服务器、操作系统和数据库均为安全可靠产品，已列入国家安全可靠测评结果（R14）。',
-      // R16/R24: every item ticked, so the first materials check passes — except where the demo
-      // shows a 退回修改 (RETURNED_AT_MATERIALS)
-      r24Compliance: RETURNED_AT_MATERIALS.has(d.form.projectName) ? [] : [...R24_KEYS],
-      ...d.form,
-    };
-    // R9: the department's information-resource catalogue holds the data this project builds
-    if (d.stage !== 'draft' && !RETURNED_AT_MATERIALS.has(d.form.projectName)) {
-      await catalogueEntryFor(services, org.id, creator.id, form.projectName);
-    }
-    const { project } = await services.projects.create(org, creator.id, form);
-    if (d.stage !== 'draft') {
-      const kinds = d.built ? [...R6_KINDS, ...BUILT_KINDS] : R6_KINDS;
-      for (const kind of kinds) {
-        const buffer = await materialDocx(form.projectName, kind, org.name, form.summary);
-        const originalname = `${form.projectName}-${MATERIAL_NAMES[kind]}.docx`;
-        await services.attachments.store(project.id, kind, { originalname, buffer }, creator.id);
-      }
-      // submitted in time (R6: before October of the year before the plan year), through the
-      // domain's own submit: applicability (R2.2), deadline and materials are checked as for any
-      // application, and the stage history records the day
-      const submittedOn = new Date(`${form.planYear - 1}-09-15T02:00:00Z`);
-      await new ProjectService(services.dataSource, () => submittedOn).submit(project.id);
-    }
-    await walkToStage(services, project.id, d.stage);
-    if (APPROVED_FROM.includes(d.stage)) await services.ledger.setApproved(project.id, project.investment.total);
-    created.push({ id: project.id, demo: d, total: project.investment.total });
+    if (progress.has(`project:${d.form.projectName}`)) continue;
+    const outcome = await seedProject(services, d, dataBureau.id, progress.tracked);
+    if (outcome.created) createdCount++;
+    if (outcome.wrote) touched.add(outcome.id);
+    await progress.mark(`project:${d.form.projectName}`, now());
   }
+  // every sample project in the database, also those of an interrupted earlier run
+  const all = (await projectRepo.findBy({ name: In(DEMO_PROJECTS.map((d) => d.form.projectName)) }))
+    .map((p) => ({ id: p.id, demo: demoByName.get(p.name)!, total: p.totalInvestment }))
+    .sort((a, b) => a.id - b.id);
   // R21 investment plan and R8.1 annual plans (approved) for the projects that are past them
-  const years = new Set<number>();
-  for (const c of created) {
-    if (INVESTMENT_PLANNED_FROM.includes(c.demo.stage)) {
-      await services.plans.registerInvestment(c.id, dataBureau.id, {
-        year: c.demo.form.planYear,
-        amount: c.total,
-        approvedOn: `${c.demo.form.planYear - 1}-12-20`,
-      });
+  if (!progress.has('plans')) {
+    const investments = services.dataSource.getRepository(InvestmentPlanEntryEntity);
+    const years = new Set<number>();
+    for (const c of all) {
+      const year = c.demo.form.planYear;
+      if (INVESTMENT_PLANNED_FROM.includes(c.demo.stage) && !(await investments.existsBy({ projectId: c.id, year }))) {
+        await services.plans.registerInvestment(c.id, dataBureau.id, {
+          year,
+          amount: c.total,
+          approvedOn: `${year - 1}-12-20`,
+        });
+        touched.add(c.id);
+      }
+      if (ANNUAL_PLANNED_FROM.includes(c.demo.stage)) years.add(year);
     }
-    if (ANNUAL_PLANNED_FROM.includes(c.demo.stage)) years.add(c.demo.form.planYear);
-  }
-  for (const year of [...years].sort()) {
-    const plan = await services.plans.view(year).catch(() => services.plans.compile(year, dataBureau.id));
-    const urgent = plan.status === 'approved';
-    for (const c of created.filter(
-      (x) => x.demo.form.planYear === year && ANNUAL_PLANNED_FROM.includes(x.demo.stage),
-    )) {
-      await services.plans.addEntry(year, dataBureau.id, { projectId: c.id, amount: c.total, urgent });
+    const entries = services.dataSource.getRepository(AnnualPlanEntryEntity);
+    for (const year of [...years].sort()) {
+      const plan = await services.plans.view(year).catch(() => services.plans.compile(year, dataBureau.id));
+      const urgent = plan.status === 'approved';
+      for (const c of all.filter((x) => x.demo.form.planYear === year && ANNUAL_PLANNED_FROM.includes(x.demo.stage))) {
+        if (await entries.existsBy({ planId: plan.id, projectId: c.id })) continue;
+        await services.plans.addEntry(year, dataBureau.id, { projectId: c.id, amount: c.total, urgent });
+        touched.add(c.id);
+      }
+      if (plan.status === 'draft') await services.plans.transition(year, 'submitted', dataBureau.id);
+      if (plan.status !== 'approved') await services.plans.transition(year, 'approved', dataBureau.id);
     }
-    if (plan.status === 'draft') await services.plans.transition(year, 'submitted', dataBureau.id);
-    if (plan.status !== 'approved') await services.plans.transition(year, 'approved', dataBureau.id);
+    await progress.mark('plans', now());
   }
-  for (const c of created) {
-    if (c.demo.paid && toCents(c.demo.paid) > 0n) {
+  if (!progress.has('payments')) {
+    const ledger = services.dataSource.getRepository(LedgerEntryEntity);
+    for (const c of all) {
+      if (!c.demo.paid || toCents(c.demo.paid) <= 0n) continue;
+      if (await ledger.existsBy({ projectId: c.id, kind: 'payment' })) continue;
       await services.ledger.book(
         c.id,
         'payment',
         { amount: c.demo.paid, valueDate: '2026-06-30', note: '演示数据' },
         finance.id,
       );
+      touched.add(c.id);
     }
+    await progress.mark('payments', now());
   }
   // stages were set before planning so that planning does not move them
-  for (const c of created) await walkToStage(services, c.id, c.demo.stage);
-  return { users, projects: created.length };
+  for (const c of all) if (touched.has(c.id)) await walkToStage(services, c.id, c.demo.stage);
+  await progress.mark('seed', now());
+  return { users, projects: createdCount };
 }
 
 /** The stages a project passes on its way through 附件3, in order (no returns, refusals or ends). */
@@ -476,4 +485,62 @@ async function walkToStage(services: ApiServices, id: number, to: ProjectStage):
       await moveStage(m, id, stage, at);
     }
   });
+}
+
+/**
+ * One sample project: its application, materials, submission, stage and approved amount, each
+ * written unless it is there already (an interrupted run left the project half written).
+ */
+async function seedProject(
+  services: ApiServices,
+  d: DemoProject,
+  fallbackUserId: number,
+  resume: boolean,
+): Promise<{ id: number; created: boolean; wrote: boolean }> {
+  const projectRepo = services.dataSource.getRepository(ProjectEntity);
+  const existing = await projectRepo.findOneBy({ name: d.form.projectName });
+  // without demo_state (tests seeding twice) a project by that name is one of an earlier run and
+  // left as it is; with demo_state its step is not done: the run that wrote it was interrupted
+  if (existing && !resume) return { id: existing.id, created: false, wrote: false };
+  const org = await services.identity.organisationByCode(d.org);
+  const creatorId = (await services.identity.listUsers(d.org))[0]?.id ?? fallbackUserId;
+  const form: ApplicationForm = {
+    supervisorSealed: true,
+    urgent: false,
+    participantOrgCodes: [],
+    keyProject: false,
+    departmentBudget: false,
+    procuresProducts: true,
+    securityStatement: '拟采购的服务器、操作系统和数据库均为安全可靠产品，已列入国家安全可靠测评结果（R14）。',
+    // R16/R24: every item ticked, so the first materials check passes — except where the demo
+    // shows a 退回修改 (RETURNED_AT_MATERIALS)
+    r24Compliance: RETURNED_AT_MATERIALS.has(d.form.projectName) ? [] : [...R24_KEYS],
+    ...d.form,
+  };
+  // R9: the department's information-resource catalogue holds the data this project builds
+  if (d.stage !== 'draft' && !RETURNED_AT_MATERIALS.has(d.form.projectName)) {
+    await catalogueEntryFor(services, org.id, creatorId, form.projectName);
+  }
+  const id = existing?.id ?? (await services.projects.create(org, creatorId, form)).project.id;
+  if (d.stage !== 'draft') {
+    const kinds = d.built ? [...R6_KINDS, ...BUILT_KINDS] : R6_KINDS;
+    const attachments = services.dataSource.getRepository(AttachmentEntity);
+    for (const kind of kinds) {
+      if (await attachments.existsBy({ projectId: id, kind })) continue;
+      const buffer = await materialDocx(form.projectName, kind, org.name, form.summary);
+      const originalname = `${form.projectName}-${MATERIAL_NAMES[kind]}.docx`;
+      await services.attachments.store(id, kind, { originalname, buffer }, creatorId);
+    }
+    // submitted in time (R6: before October of the year before the plan year), through the
+    // domain's own submit: applicability (R2.2), deadline and materials are checked as for any
+    // application, and the stage history records the day
+    if ((await projectRepo.findOneByOrFail({ id })).stage === 'draft') {
+      const submittedOn = new Date(`${form.planYear - 1}-09-15T02:00:00Z`);
+      await new ProjectService(services.dataSource, () => submittedOn).submit(id);
+    }
+  }
+  await walkToStage(services, id, d.stage);
+  const project = await projectRepo.findOneByOrFail({ id });
+  if (APPROVED_FROM.includes(d.stage)) await services.ledger.setApproved(id, project.totalInvestment);
+  return { id, created: !existing, wrote: true };
 }

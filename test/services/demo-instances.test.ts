@@ -11,9 +11,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import pino from 'pino';
-import { loadConfig, type Config } from '../../config';
+import type { Config } from '../../config';
 import { createDomainServices } from '../../services/api/services';
 import { bootstrap, type System } from '../../services/bootstrap';
 import { PLACEMENTS, runProcessDemo } from '../../services/demo/process-demo';
@@ -29,6 +27,7 @@ import { candidateGroupsOf } from '../../services/domain/organisations';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { eventually } from '../support/engine';
 import { Client } from './support/api';
+import { activeElements, capturingLogger, demoStartConfig, placementReport } from './support/demo';
 
 // placing the demo is not timed here (the machine is shared); MariaDB takes longest
 jest.setTimeout(900_000);
@@ -39,45 +38,19 @@ describe('demo data placed on the diagram by npm start', () => {
   let db: TestDatabase;
   let config: Config;
   let system: System;
-  const lines: { msg: string; [k: string]: unknown }[] = [];
   const uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), 'egov-demo-'));
-
-  const logger = pino(
-    { level: 'info' },
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as never);
-        done();
-      },
-    }),
-  );
+  const { logger, lines } = capturingLogger();
 
   const start = async () => {
     system = await bootstrap(config, logger);
     await system.demoReady;
   };
-  const active = async (key: string) =>
-    (
-      (await system.engine.searchElementInstances(
-        { filter: { processInstanceKey: key, state: 'ACTIVE' }, page: { limit: 100 } } as never,
-        consistency,
-      )) as { items: { elementId: string }[] }
-    ).items
-      .map((e) => e.elementId)
-      .sort();
+  const active = (key: string) => activeElements(system.engine, key);
   const projects = () => system.dataSource.getRepository(ProjectEntity).find({ order: { id: 'ASC' } });
 
   beforeAll(async () => {
     db = await createTestDatabase('demo');
-    config = loadConfig({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      DATABASE_URL: db.url,
-      ENGINE: 'embedded',
-      ENGINE_PORT: '0',
-      UPLOAD_DIR: uploadDir,
-      DEMO_DATA: 'true',
-    });
+    config = demoStartConfig(db.url, uploadDir);
     const t0 = Date.now();
     await start();
     lines.push({ msg: 'test: demo ready', ms: Date.now() - t0 });
@@ -94,32 +67,8 @@ describe('demo data placed on the diagram by npm start', () => {
     expect(warnings).toEqual([]);
     const all = await projects();
     expect(all.map((p) => p.name).sort()).toEqual(DEMO_PROJECTS.map((d) => d.form.projectName).sort());
-    const placed = all.filter((p) => PLACEMENTS[p.name]);
+    const { placed, where, expected } = await placementReport(system.dataSource, system.engine);
     expect(placed).toHaveLength(all.length - 1); // the draft has no instance
-    const where: Record<string, unknown> = {};
-    const expected: Record<string, unknown> = {};
-    for (const p of placed) {
-      const pl = PLACEMENTS[p.name]!;
-      const key = p.processInstanceKey!;
-      const instance = (await system.engine.getProcessInstance({ processInstanceKey: key } as never, consistency)) as {
-        state: string;
-      };
-      const ids = await active(key);
-      if (pl.endedAt) {
-        const end = (await system.engine.searchElementInstances(
-          {
-            filter: { processInstanceKey: key, elementId: pl.endedAt, state: 'COMPLETED' },
-            page: { limit: 5 },
-          } as never,
-          consistency,
-        )) as { items: unknown[] };
-        where[p.name] = { state: instance.state, ended: end.items.length, stage: p.stage };
-        expected[p.name] = { state: 'COMPLETED', ended: 1, stage: pl.stage };
-      } else {
-        where[p.name] = { state: instance.state, at: pl.waitAt.filter((id) => ids.includes(id)), stage: p.stage };
-        expected[p.name] = { state: 'ACTIVE', at: [...pl.waitAt], stage: pl.stage };
-      }
-    }
     expect(where).toEqual(expected);
     // tokens spread over the whole diagram, from 退回修改 to self-evaluation, and an ended instance
     const places = new Set(placed.flatMap((p) => PLACEMENTS[p.name]!.waitAt.concat(PLACEMENTS[p.name]!.endedAt ?? [])));
