@@ -237,10 +237,31 @@ describe('project-lifecycle end to end: key project to archive', () => {
       { kind: 'surplus-return', amount: 10 },
     ]);
     // the domain records the workers wrote along the way (R5, R8.1, R14, R18, R12/R13, R22, R23, R29)
-    expect(await run.table('key_project_approval', ['decision', 'document_no', 'approved_investment'])).toEqual([
-      { decision: 'approve', document_no: '叶发改〔2026〕88号', approved_investment: 120 },
+    // R5: the DRC user who completed Task_KeyProjectApproval through the tasklist, on that day
+    expect(
+      await run.table('key_project_approval', [
+        'decision',
+        'document_no',
+        'approved_investment',
+        'approver',
+        'approver_user_id',
+        'decided_on',
+      ]),
+    ).toEqual([
+      {
+        decision: 'approve',
+        document_no: '叶发改〔2026〕88号',
+        approved_investment: 120,
+        approver: 'fgw.staff',
+        approver_user_id: w.users.get('fgw.staff')!.id,
+        decided_on: '2026-10-12',
+      },
     ]);
     expect(await run.table('annual_plan_entry', ['amount', 'urgent'])).toEqual([{ amount: 120, urgent: 0 }]);
+    // R5/R8.1 资金安排: egov.fund-allocate's row, approved by the government user of Task_GovernmentApproval
+    expect(await run.table('fund_allocation', ['plan_year', 'amount', 'approved_by'])).toEqual([
+      { plan_year: 2027, amount: 120, approved_by: w.users.get('qzf.staff')!.id },
+    ]);
     expect(await run.table('procurement', ['supplier', 'amount', 'tender_no'])).toEqual([
       { supplier: '安徽政通信息技术有限公司', amount: 110, tender_no: 'YJZC-2027-018' },
     ]);
