@@ -4,6 +4,7 @@ import type { WorkerDeps } from './deps';
 import { projectEffectWorker } from './recording';
 import type { ChangeCase } from '../services/domain/entities';
 import { fileApprovedChange } from '../services/domain/process-records';
+import { taskDecider } from '../services/domain/task-completions';
 import { amount, projectIdSchema, toMoney } from './support';
 
 /** R20's three cases in the domain's terms (`change_request.change_case`). */
@@ -20,6 +21,8 @@ export const changeFileInput = z.object({
   changeApprovalReason: z.string().trim().max(2000).nullish(),
   changeReason: z.string().trim().max(5000).nullish(),
   changeTotalInvestment: amount.nullish(),
+  /** the request the API filed (the message's row id, local to this change's event sub-process) */
+  changeRequestId: z.number().int().positive().nullish(),
 });
 
 export function createChangeFileWorker(deps: WorkerDeps) {
@@ -28,9 +31,11 @@ export function createChangeFileWorker(deps: WorkerDeps) {
     description: 'R20: files the approved change (case, new content, the government’s reason) with the data bureau',
     input: changeFileInput,
     output: z.object({ changeFiledAt: z.string() }),
-    async apply({ m, project, v, now }) {
-      // the approved change in the domain (change_request, approved); a request the department
-      // filed through the API and still pending is the one decided
+    async apply({ m, project, v, now, job }) {
+      // the approved change in the domain (change_request, approved); the request the department
+      // filed through the API (changeRequestId) is the one decided, by the government user who
+      // completed Task_ChangeApproval in the tasklist (task_completion)
+      const decider = await taskDecider(m, job.processInstanceKey, 'Task_ChangeApproval');
       await fileApprovedChange(
         m,
         project.id,
@@ -42,6 +47,8 @@ export function createChangeFileWorker(deps: WorkerDeps) {
               ? toMoney(v.changeTotalInvestment)
               : (project.approvedAmount ?? project.totalInvestment),
           note: v.changeApprovalReason?.trim() || null,
+          requestId: v.changeRequestId ?? null,
+          decidedBy: decider?.userId ?? null,
         },
         now,
       );

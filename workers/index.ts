@@ -43,6 +43,7 @@ import { createProjectSuspendWorker } from './project-suspend';
 import { createProjectTerminateWorker } from './project-terminate';
 import { createPublishMessageWorker } from './publish-message';
 import { createRectificationRegisterWorker } from './rectification-register';
+import { createRectificationReportRecordWorker } from './rectification-report-record';
 import { createReviewAggregateWorker } from './review-aggregate';
 import { createSecurityGateWorker } from './security-gate';
 import { createSelfEvaluationSubmitWorker } from './self-evaluation-submit';
@@ -92,6 +93,7 @@ const factories = [
   createChangeFileWorker,
   createAcceptanceDateUpdateWorker,
   createRectificationRegisterWorker,
+  createRectificationReportRecordWorker,
   createProjectSuspendWorker,
   createProjectResumeWorker,
   createProjectTerminateWorker,

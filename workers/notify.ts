@@ -32,6 +32,7 @@ import {
   recordRefusedRequest,
 } from '../services/domain/process-records';
 import { findProject, todayIn, toMoney } from './support';
+import { taskDecider } from '../services/domain/task-completions';
 
 type Decision = {
   kind: 'decision';
@@ -137,6 +138,9 @@ export const notifyInput = z.object({
   adHocReason: reason,
   /** the decisions a notice records in the domain (R20, R22.3, R26) */
   rectificationId: z.string().nullish(),
+  /** the requests the API filed (local to their event sub-process): the one a refusal decides */
+  changeRequestId: z.number().int().positive().nullish(),
+  delayRequestId: z.number().int().positive().nullish(),
   changeCase: z.string().nullish(),
   changeNewContent: z.string().max(5000).nullish(),
   changeTotalInvestment: z.number().nonnegative().nullish(),
@@ -245,8 +249,13 @@ export function createNotifyWorker(deps: WorkerDeps) {
     v: NotifyInput,
     project: Project,
     today: string,
+    job: JobInfo,
   ) => {
     const now = deps.clock();
+    // who decided: the user who completed the deciding task in the tasklist (task_completion);
+    // an ineligible change was refused by the check, not by a person (the process, 0)
+    const deciderOf = async (elementId: string) =>
+      (await taskDecider(m, job.processInstanceKey, elementId))?.userId ?? null;
     if (template === 'rectified' && v.rectificationId && /^\d+$/.test(v.rectificationId))
       await closeRectificationOrder(m, Number(v.rectificationId), now);
     if (template === 'change-rejected' || template === 'change-ineligible') {
@@ -258,6 +267,8 @@ export function createNotifyWorker(deps: WorkerDeps) {
         'change',
         {
           note: note?.trim() || null,
+          requestId: v.changeRequestId ?? null,
+          decidedBy: template === 'change-rejected' ? await deciderOf('Task_ChangeApproval') : null,
           change:
             v.changeNewContent && changeCase
               ? {
@@ -281,6 +292,8 @@ export function createNotifyWorker(deps: WorkerDeps) {
         'delay',
         {
           note: v.delayReviewReason?.trim() || null,
+          requestId: v.delayRequestId ?? null,
+          decidedBy: await deciderOf('Task_DelayReview'),
           delay: requestedDate
             ? {
                 contractedDate: dayOf(v.contractedAcceptanceDate) ?? today,
@@ -354,7 +367,7 @@ export function createNotifyWorker(deps: WorkerDeps) {
     if (v.projectId && !project) throw new NotifyConfigError(`项目不存在：${v.projectId}`);
     const today = todayIn(deps.clock);
     const { mail, purpose } = render(template, v, project, today);
-    if (project) await recordDecision(m, template, v, project, today);
+    if (project) await recordDecision(m, template, v, project, today, job);
     if (template === 'key-project-rejected' && project) {
       // R5: the rejected branch of Gateway_KeyProjectApproved reaches no other worker, so the
       // notice records 区发改委's decision (the approved branch: egov.investment-plan-register)

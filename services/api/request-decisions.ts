@@ -20,15 +20,14 @@
  *   answers 200 with the decided row; if the worker has not written it by then, 202 with the row
  *   as it stands (still pending) and `taskCompleted: true` — the decision is taken (the task is
  *   completed) and the row follows.
- * - The department's rectification report has no worker between `Task_Rectify` and the
- *   verification: the route records the report on the order (`responded`) after the task is
- *   completed; a report completed in the tasklist leaves the order `open` until the verification
- *   (processes/README.md, open points).
+ * - The department's rectification report is recorded by `egov.rectification-report-record`
+ *   (`Task_RectificationReportRecord`, after `Task_Rectify`) — the one writer, whether the report
+ *   came through this route or the tasklist; the route waits for it like the decision routes.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Principal } from '../auth/auth-service';
 import { chinaDate } from '../calendar';
-import { ChangeRequestEntity, DelayRequestEntity, ProjectEntity, RectificationOrderEntity } from '../domain/entities';
+import { ChangeRequestEntity, DelayRequestEntity, ProjectEntity } from '../domain/entities';
 import type { Visibility } from '../domain/project-service';
 import type { EngineClient } from '../engine-client';
 import { HttpError, notFound } from '../http/problem';
@@ -279,7 +278,7 @@ export async function decideRequestThroughProcess(
   return answer(await awaitRow(read, (r) => r.status !== 'submitted'));
 }
 
-/** R26: the department's rectification report through `Task_Rectify`; the route records it on the order. */
+/** R26: the department's rectification report through `Task_Rectify`; egov.rectification-report-record records it. */
 export async function respondThroughProcess(
   services: ApiServices,
   principal: Principal,
@@ -300,16 +299,13 @@ export async function respondThroughProcess(
     orderId,
     rectificationReportVariables(body, services.now()),
   );
-  // no worker runs between the report and the verification: the report goes on the order here
-  await services.dataSource.transaction((m) =>
-    m
-      .getRepository(RectificationOrderEntity)
-      .update(
-        { id: orderId, status: 'open' },
-        { status: 'responded', response: body.response, respondedAt: services.now().toISOString() },
-      ),
+  // egov.rectification-report-record writes the report on the order (responded)
+  return answer(
+    await awaitRow(
+      () => services.rectifications.view(orderId),
+      (view) => view.status !== 'open',
+    ),
   );
-  return services.rectifications.view(orderId);
 }
 
 /** R26: the supervisor's verification through `Task_RectificationVerify` (合格 → closed, 不合格 → suspension). */

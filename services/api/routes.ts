@@ -609,11 +609,13 @@ export const routes: AnyRoute[] = [
     scope: 'own-department',
     resource: 'rectification',
     body: s.respondRectificationBody,
-    // with a process: completes the order's Task_Rectify as the caller (request-decisions.ts)
-    handler: async ({ resource, principal, visibility, body, services }) => {
+    // with a process: completes the order's Task_Rectify as the caller; 200 with the order once
+    // egov.rectification-report-record has recorded the report, 202 if it has not within
+    // DECISION_WAIT_MS (request-decisions.ts)
+    handler: async ({ resource, principal, visibility, body, services, res }) => {
       const order = services.engine ? await services.rectifications.get(resource!.id) : null;
       const pik = order ? await processInstanceOf(services, order.projectId) : null;
-      if (pik) return respondThroughProcess(services, principal, visibility, pik, resource!.id, body);
+      if (pik) return send(res, await respondThroughProcess(services, principal, visibility, pik, resource!.id, body));
       return services.rectifications.respond(resource!.id, body.response);
     },
   }),
@@ -621,7 +623,7 @@ export const routes: AnyRoute[] = [
     id: 'rectifications.review',
     method: 'post',
     path: '/rectifications/:id/review',
-    summary: '下达单位验收整改（通过则关闭，否则退回）',
+    summary: '整改复核（有流程：合格则关闭，不合格则暂停项目建设；无流程：合格则关闭，否则退回）',
     tag: 'rectifications',
     access: SUPERVISORS,
     scope: 'bureau-wide',

@@ -299,19 +299,53 @@ export async function recordProgressReport(
 // ---------------------------------------------------------------- R20 change, R22.3 delay
 
 /**
+ * Who decided a request (decidedBy): the user who completed the deciding task, else the process (0).
+ * `requestId`: the request the process decided (the event sub-process's `changeRequestId` /
+ * `delayRequestId`, the message's row id); with it only that row is decided — two requests open at
+ * the same time are never mixed up. Without it (a request opened in the process only, or an
+ * instance started before the id was carried) the project's oldest pending request is the one.
+ */
+export interface RequestDecision {
+  requestId?: number | null;
+  decidedBy?: number | null;
+}
+
+function pendingRequest<T extends { id: number; projectId: number; status: string }>(
+  m: EntityManager,
+  entity: typeof ChangeRequestEntity | typeof DelayRequestEntity,
+  projectId: number,
+  requestId: number | null | undefined,
+): Promise<T | null> {
+  const repo = m.getRepository(entity as never) as unknown as { findOne(o: unknown): Promise<T | null> };
+  return repo.findOne({
+    where: requestId ? { id: requestId, projectId, status: 'submitted' } : { projectId, status: 'submitted' },
+    order: { id: 'ASC' },
+  });
+}
+
+/**
  * R20: the change the district government approved. A change request the department filed
- * through the API and that is still pending is the one decided; otherwise the approved change is
- * recorded as a new request.
+ * through the API and that is still pending is the one decided (the one `requestId` names);
+ * otherwise the approved change is recorded as a new request.
  */
 export async function fileApprovedChange(
   m: EntityManager,
   projectId: number,
-  input: { changeCase: ChangeCase; description: string; newAmount: Money; note: string | null },
+  input: { changeCase: ChangeCase; description: string; newAmount: Money; note: string | null } & RequestDecision,
   now: Date,
 ): Promise<number> {
   const repo = m.getRepository(ChangeRequestEntity);
-  const decided = { status: 'approved' as const, decidedBy: PROCESS_USER, decidedAt: now.toISOString() };
-  const pending = await repo.findOneBy({ projectId, status: 'submitted' });
+  const decided = {
+    status: 'approved' as const,
+    decidedBy: input.decidedBy ?? PROCESS_USER,
+    decidedAt: now.toISOString(),
+  };
+  const pending = await pendingRequest<{ id: number; projectId: number; status: string }>(
+    m,
+    ChangeRequestEntity,
+    projectId,
+    input.requestId,
+  );
   if (pending) {
     await repo.update({ id: pending.id }, { ...decided, decisionNote: input.note });
     return pending.id;
@@ -336,15 +370,24 @@ export async function fileApprovedChange(
 export async function approveDelay(
   m: EntityManager,
   projectId: number,
-  input: { requestedDate: string; contractedDate: string | null; reason: string },
+  input: { requestedDate: string; contractedDate: string | null; reason: string } & RequestDecision,
   now: Date,
 ): Promise<void> {
   const contracts = m.getRepository(ContractEntity);
   const contract = (await contracts.find({ where: { projectId }, order: { id: 'DESC' }, take: 1 }))[0];
   const contractedDate = contract?.acceptanceDue ?? input.contractedDate ?? input.requestedDate;
   const repo = m.getRepository(DelayRequestEntity);
-  const decided = { status: 'approved' as const, decidedBy: PROCESS_USER, decidedAt: now.toISOString() };
-  const pending = await repo.findOneBy({ projectId, status: 'submitted' });
+  const decided = {
+    status: 'approved' as const,
+    decidedBy: input.decidedBy ?? PROCESS_USER,
+    decidedAt: now.toISOString(),
+  };
+  const pending = await pendingRequest<{ id: number; projectId: number; status: string }>(
+    m,
+    DelayRequestEntity,
+    projectId,
+    input.requestId,
+  );
   if (pending) await repo.update({ id: pending.id }, { ...decided, requestedDate: input.requestedDate });
   else
     await repo.insert({
@@ -498,25 +541,26 @@ export async function recordRefusedRequest(
     note: string | null;
     change?: { changeCase: ChangeCase; description: string; newAmount: Money };
     delay?: { contractedDate: string; requestedDate: string; reason: string };
-  },
+  } & RequestDecision,
   now: Date,
 ): Promise<void> {
   const decided = {
     status: 'rejected' as const,
     decisionNote: input.note,
-    decidedBy: PROCESS_USER,
+    decidedBy: input.decidedBy ?? PROCESS_USER,
     decidedAt: now.toISOString(),
   };
   const opened = { requestedBy: PROCESS_USER, requestedAt: now.toISOString() };
+  type Row = { id: number; projectId: number; status: string };
   if (what === 'change') {
     const repo = m.getRepository(ChangeRequestEntity);
-    const pending = await repo.findOneBy({ projectId, status: 'submitted' });
+    const pending = await pendingRequest<Row>(m, ChangeRequestEntity, projectId, input.requestId);
     if (pending) await repo.update({ id: pending.id }, decided);
     else if (input.change) await repo.insert({ projectId, ...input.change, ...opened, ...decided });
     return;
   }
   const repo = m.getRepository(DelayRequestEntity);
-  const pending = await repo.findOneBy({ projectId, status: 'submitted' });
+  const pending = await pendingRequest<Row>(m, DelayRequestEntity, projectId, input.requestId);
   if (pending) await repo.update({ id: pending.id }, decided);
   else if (input.delay) await repo.insert({ projectId, ...input.delay, ...opened, ...decided });
 }

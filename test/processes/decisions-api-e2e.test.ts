@@ -154,7 +154,8 @@ describe('decision routes complete the process task (one path)', () => {
     expect(await run.count('Task_ChangeApproval')).toBe(1);
     expect(await openTasks('Task_ChangeApproval')).toEqual([]);
     // the government's answer became the process variables the gateway read
-    expect(await run.vars()).toMatchObject({ changeDecision: 'pass', changeApprovalReason: '同意变更' });
+    // the decision stays in the change's event sub-process instance (input mappings), not at the top level
+    expect(await run.vars()).not.toHaveProperty('changeDecision');
     // decided once: one row, approved
     expect(await run.table('change_request', ['id', 'status', 'new_amount'])).toEqual([
       { id: changeId, status: 'approved', new_amount: 110 },
@@ -256,10 +257,10 @@ describe('decision routes complete the process task (one path)', () => {
     expect(reported.body).toMatchObject({ id: orderId, status: 'responded', response: '已完成等保测评' });
     await run.open('Task_RectificationVerify');
     expect(await run.count('Task_Rectify')).toBe(1);
-    expect(await run.vars()).toMatchObject({
-      rectificationMeasures: '已完成等保测评',
-      docRectificationEvidence: '等保测评报告.pdf',
-    });
+    // the report's variables stay in the order's event sub-process instance (input mappings);
+    // egov.rectification-report-record wrote the report on the order
+    expect(await run.vars()).not.toHaveProperty('rectificationMeasures');
+    expect(await run.count('Task_RectificationReportRecord')).toBe(1);
     expect((await respond('wjw.owner', { response: '再报一次', evidence: 'x.pdf' })).status).toBe(409);
 
     // the issuing cyberspace office is a supervisor, but the model's verifier is the data bureau: 403

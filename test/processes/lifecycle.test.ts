@@ -467,6 +467,9 @@ describe('project-lifecycle model only (scripted worker outputs, no domain)', ()
       await run.job('egov.rectification-register', 'Task_RectificationRegister', { rectificationId: `r-${i}` });
       await run.job('egov.due-date', 'Task_RectificationDueDate', { dueDate: '2027-04-16T23:59:59+08:00' });
       await run.complete('Task_Rectify', DEPT, { rectificationMeasures: '已整改' });
+      await run.job('egov.rectification-report-record', 'Task_RectificationReportRecord', {
+        rectificationReportedAt: '2027-04-10T09:00:00.000Z',
+      });
       await run.complete('Task_RectificationVerify', 'data-bureau', opinion(verdict));
     }
     await run.job('egov.notify', 'Task_NotifyRectified');
