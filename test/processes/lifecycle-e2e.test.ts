@@ -517,7 +517,9 @@ describe('project-lifecycle end to end: during construction', () => {
     expect(trail).toContain('Task_ChangeCheck:COMPLETED');
     expect(trail).toContain('Task_ChangeFile:COMPLETED');
     expect(trail).toContain('Task_AcceptanceDateUpdate:COMPLETED');
-    expect(await run.vars()).toMatchObject({ changeEligible: true, contractedAcceptanceDate: '2028-03-31' });
+    // the change's variables stay in its event sub-process instance; the contract's date is the project's
+    expect(await run.vars()).toMatchObject({ contractedAcceptanceDate: '2028-03-31' });
+    expect(await run.vars()).not.toHaveProperty('changeEligible');
     // construction was never interrupted
     expect(await run.table('change_request', ['status', 'new_amount'])).toEqual([
       { status: 'approved', new_amount: 120 },
@@ -762,7 +764,8 @@ describe('project-lifecycle end to end: the other outcomes', () => {
     });
     await run.reached('EndEvent_ChangeIneligible');
     expect(await run.trail()).toContain('Task_NotifyChangeIneligible:COMPLETED');
-    expect(String((await run.vars()).changeIneligibleReason)).toContain('R20');
+    // the check's reason is the refused row's note (the variable stays in the event sub-process)
+    expect(String((await run.table('change_request', ['decision_note'])).at(-1)?.decision_note)).toContain('R20');
     await run.file('delay-requests', 'jyj.owner', {
       contractedDate: '2027-11-30',
       requestedDate: '2028-06-30',
