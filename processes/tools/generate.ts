@@ -1,10 +1,11 @@
 /**
  * Authoring tool for the process models. The committed .bpmn files are the source of truth that
  * the process owner edits in the Camunda Modeler; this script only produced their first version
- * (semantic XML + grid layout) and may be re-run while the models are still machine-authored.
- * Run: `npx tsx processes/tools/generate.ts`.
+ * (semantic XML + grid layout). The models have been edited by hand since (project-lifecycle.bpmn
+ * no longer matches this script), so it writes only into another directory.
+ * Run: `npx tsx processes/tools/generate.ts --out <dir>`.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProcessBuilder } from './bpmn-builder';
 import type { NodeOptions } from './bpmn-builder';
@@ -1267,7 +1268,19 @@ export const builders = {
 };
 
 if (require.main === module) {
+  // The committed models are edited by hand now (project-lifecycle since the event sub-processes got
+  // their local variables and the rectification report record): writing into processes/ would drop
+  // those edits, so the generator only writes into a directory given with --out (to diff or start over).
+  const i = process.argv.indexOf('--out');
+  const out = i > 0 ? process.argv[i + 1] : undefined;
+  if (!out) {
+    console.error(
+      'usage: npx tsx processes/tools/generate.ts --out <dir>  (never into processes/: the .bpmn files are the source)',
+    );
+    process.exit(2);
+  }
+  mkdirSync(out, { recursive: true });
   for (const [id, build] of Object.entries(builders)) {
-    writeFileSync(join(__dirname, '..', `${id}.bpmn`), build().toXml());
+    writeFileSync(join(out, `${id}.bpmn`), build().toXml());
   }
 }
