@@ -257,7 +257,7 @@ export function createNotifyWorker(deps: WorkerDeps) {
     const deciderOf = async (elementId: string) =>
       (await taskDecider(m, job.processInstanceKey, elementId))?.userId ?? null;
     if (template === 'rectified' && v.rectificationId && /^\d+$/.test(v.rectificationId))
-      await closeRectificationOrder(m, Number(v.rectificationId), now);
+      await closeRectificationOrder(m, Number(v.rectificationId), now, await deciderOf('Task_RectificationVerify'));
     if (template === 'change-rejected' || template === 'change-ineligible') {
       const note = template === 'change-rejected' ? v.changeApprovalReason : v.changeIneligibleReason;
       const changeCase = v.changeCase ? CHANGE_CASES[v.changeCase] : undefined;

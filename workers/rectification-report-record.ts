@@ -6,7 +6,7 @@
  * tasklist completion does. The order is the one of this event sub-process instance
  * (`rectificationId` from egov.rectification-register, local to the instance, so two orders open
  * at once are not mixed up). Who reported is the department user who completed `Task_Rectify`
- * (task_completion), kept in the audit trail with the evidence and what remains.
+ * (task_completion), the order's `respondedBy`; the evidence and what remains go to the audit trail.
  */
 import { z } from 'zod';
 import { RectificationOrderEntity } from '../services/domain/entities';
@@ -44,14 +44,17 @@ export function createRectificationReportRecordWorker(deps: WorkerDeps) {
       if (order.status === 'closed' || (order.status as string) === 'terminated')
         return { rectificationReportedAt: null };
       const reportedAt = now.toISOString();
+      const reporter = await taskDecider(m, job.processInstanceKey, 'Task_Rectify');
       await orders.update(
         { id: order.id },
-        { status: 'responded', response: v.rectificationMeasures, respondedAt: reportedAt },
+        {
+          status: 'responded',
+          response: v.rectificationMeasures,
+          respondedAt: reportedAt,
+          respondedBy: reporter?.userId ?? null,
+        },
       );
-      const reporter = await taskDecider(m, job.processInstanceKey, 'Task_Rectify');
-      return { rectificationReportedAt: reportedAt, reportedBy: reporter?.username ?? null } as {
-        rectificationReportedAt: string;
-      };
+      return { rectificationReportedAt: reportedAt };
     },
   });
 }

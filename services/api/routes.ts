@@ -616,7 +616,7 @@ export const routes: AnyRoute[] = [
       const order = services.engine ? await services.rectifications.get(resource!.id) : null;
       const pik = order ? await processInstanceOf(services, order.projectId) : null;
       if (pik) return send(res, await respondThroughProcess(services, principal, visibility, pik, resource!.id, body));
-      return services.rectifications.respond(resource!.id, body.response);
+      return services.rectifications.respond(resource!.id, body.response, principal.id);
     },
   }),
   route({
@@ -635,7 +635,7 @@ export const routes: AnyRoute[] = [
     handler: async ({ resource, principal, visibility, body, services, res }) => {
       const order = services.engine ? await services.rectifications.get(resource!.id) : null;
       const pik = order ? await processInstanceOf(services, order.projectId) : null;
-      if (!pik) return services.rectifications.review(resource!.id, principal.orgId, body.accepted);
+      if (!pik) return services.rectifications.review(resource!.id, principal.orgId, body.accepted, principal.id);
       return send(res, await reviewThroughProcess(services, principal, visibility, pik, resource!.id, body));
     },
   }),

@@ -499,7 +499,11 @@ export interface RectificationOrder {
   status: 'open' | 'responded' | 'closed';
   response: string | null;
   respondedAt: string | null;
+  /** the department user who reported (completed Task_Rectify / called the response route) */
+  respondedBy: number | null;
   closedAt: string | null;
+  /** the supervisor who found the rectification satisfactory (Task_RectificationVerify / review route) */
+  closedBy: number | null;
   issuedBy: number;
   issuedAt: string;
 }
@@ -516,7 +520,9 @@ export const RectificationOrderEntity = new EntitySchema<RectificationOrder>({
     status: str('status', 20) as never,
     response: text('response'),
     respondedAt: ts('responded_at', true),
+    respondedBy: int('responded_by', true),
     closedAt: ts('closed_at', true),
+    closedBy: int('closed_by', true),
     issuedBy: int('issued_by'),
     issuedAt: ts('issued_at'),
   },

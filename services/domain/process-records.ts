@@ -565,14 +565,22 @@ export async function recordRefusedRequest(
   else if (input.delay) await repo.insert({ projectId, ...input.delay, ...opened, ...decided });
 }
 
-/** R26: the supervising body found the rectification satisfactory (Task_RectificationVerify). */
-export async function closeRectificationOrder(m: EntityManager, orderId: number, now: Date): Promise<boolean> {
+/**
+ * R26: the supervising body found the rectification satisfactory (Task_RectificationVerify);
+ * `closedBy` is the supervisor who completed that task (task_completion), null if unknown.
+ */
+export async function closeRectificationOrder(
+  m: EntityManager,
+  orderId: number,
+  now: Date,
+  closedBy: number | null = null,
+): Promise<boolean> {
   const repo = m.getRepository(RectificationOrderEntity);
   const order = await repo.findOneBy({ id: orderId });
   if (!order || order.status === 'closed') return false;
   await repo.update(
     { id: orderId },
-    { status: 'closed', closedAt: now.toISOString(), respondedAt: order.respondedAt ?? now.toISOString() },
+    { status: 'closed', closedAt: now.toISOString(), closedBy, respondedAt: order.respondedAt ?? now.toISOString() },
   );
   return true;
 }

@@ -6,7 +6,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { chinaDate } from '../calendar';
 import { HttpError, notFound } from '../http/problem';
-import { OrganisationEntity, RectificationOrderEntity, type RectificationOrder } from './entities';
+import { OrganisationEntity, RectificationOrderEntity, UserEntity, type RectificationOrder } from './entities';
 
 /**
  * `terminated`: the project was terminated (R26) while the order was still open — no longer owed.
@@ -60,7 +60,9 @@ export async function issueRectificationOrder(
     status: 'open',
     response: null,
     respondedAt: null,
+    respondedBy: null,
     closedAt: null,
+    closedBy: null,
     issuedBy: input.userId,
     issuedAt: now.toISOString(),
   });
@@ -102,23 +104,27 @@ export class RectificationService {
     return this.view(id);
   }
 
-  async respond(id: number, response: string) {
+  /** Without a process: the department's report, by `userId` (with a process egov.rectification-report-record writes it). */
+  async respond(id: number, response: string, userId: number) {
     const o = await this.get(id);
     if (o.status !== 'open') throw new HttpError(409, '该整改通知当前不接受回复');
     await this.ds
       .getRepository(RectificationOrderEntity)
-      .update({ id }, { status: 'responded', response, respondedAt: this.now().toISOString() });
+      .update({ id }, { status: 'responded', response, respondedAt: this.now().toISOString(), respondedBy: userId });
     return this.view(id);
   }
 
-  /** Only the issuing body decides: accepted → closed, otherwise back to open (same deadline). */
-  async review(id: number, reviewerOrgId: number, accepted: boolean) {
+  /** Only the issuing body decides: accepted → closed (by `userId`), otherwise back to open (same deadline). */
+  async review(id: number, reviewerOrgId: number, accepted: boolean, userId: number) {
     const o = await this.get(id);
     if (o.issuedByOrgId !== reviewerOrgId) throw new HttpError(403, '只有下达整改通知的单位可以验收整改');
     if (o.status !== 'responded') throw new HttpError(409, '整改尚未回复，不能验收');
     await this.ds
       .getRepository(RectificationOrderEntity)
-      .update({ id }, accepted ? { status: 'closed', closedAt: this.now().toISOString() } : { status: 'open' });
+      .update(
+        { id },
+        accepted ? { status: 'closed', closedAt: this.now().toISOString(), closedBy: userId } : { status: 'open' },
+      );
     return this.view(id);
   }
 
@@ -132,6 +138,10 @@ export class RectificationService {
   async view(id: number) {
     const o = await this.get(id);
     const org = await this.ds.getRepository(OrganisationEntity).findOneByOrFail({ id: o.issuedByOrgId });
+    const userRef = async (userId: number | null) => {
+      const u = userId != null ? await this.ds.getRepository(UserEntity).findOneBy({ id: userId }) : null;
+      return u ? { id: u.id, username: u.username, displayName: u.displayName } : null;
+    };
     return {
       id: o.id,
       projectId: o.projectId,
@@ -142,7 +152,11 @@ export class RectificationService {
       overdue: isRectificationOverdue(o, this.today()),
       response: o.response,
       respondedAt: o.respondedAt,
+      /** who reported: the department user (task_completion of Task_Rectify, or the response route's caller) */
+      respondedBy: await userRef(o.respondedBy),
       closedAt: o.closedAt,
+      /** who found it satisfactory: the supervisor (Task_RectificationVerify, or the review route's caller) */
+      closedBy: await userRef(o.closedBy),
       issuedAt: o.issuedAt,
     };
   }

@@ -254,7 +254,14 @@ describe('decision routes complete the process task (one path)', () => {
       evidence: '等保测评报告.pdf',
     });
     expect(reported.status).toBe(200);
-    expect(reported.body).toMatchObject({ id: orderId, status: 'responded', response: '已完成等保测评' });
+    expect(reported.body).toMatchObject({
+      id: orderId,
+      status: 'responded',
+      response: '已完成等保测评',
+      // the department user who completed Task_Rectify (task_completion), not a form value
+      respondedBy: { username: 'wjw.owner' },
+      closedBy: null,
+    });
     await run.open('Task_RectificationVerify');
     expect(await run.count('Task_Rectify')).toBe(1);
     // the report's variables stay in the order's event sub-process instance (input mappings);
@@ -282,8 +289,27 @@ describe('decision routes complete the process task (one path)', () => {
     expect(trail).toContain('SubProcess_Rectification:COMPLETED');
     expect(trail.filter((e) => e.startsWith('Task_ProjectSuspend'))).toEqual([]);
     expect(await openTasks('Task_RectificationVerify')).toEqual([]);
-    expect(await run.table('rectification_order', ['id', 'status', 'response'])).toEqual([
-      { id: orderId, status: 'closed', response: '已完成等保测评' },
+    const users: { id: number | string; username: string }[] = await w.ds.query(
+      "SELECT id, username FROM app_user WHERE username IN ('wjw.owner', 'sjj.staff')",
+    );
+    const idOf = (u: string) => Number(users.find((r) => r.username === u)?.id);
+    expect(await run.table('rectification_order', ['id', 'status', 'response', 'responded_by', 'closed_by'])).toEqual([
+      {
+        id: orderId,
+        status: 'closed',
+        response: '已完成等保测评',
+        responded_by: idOf('wjw.owner'),
+        closed_by: idOf('sjj.staff'),
+      },
+    ]);
+    // the API view names them
+    const listed = await (await api('wjw.owner')).get(`/api/projects/${run.projectId}/rectifications`);
+    expect(listed.body).toEqual([
+      expect.objectContaining({
+        id: orderId,
+        respondedBy: expect.objectContaining({ username: 'wjw.owner' }),
+        closedBy: expect.objectContaining({ username: 'sjj.staff' }),
+      }),
     ]);
 
     const again = await review('sjj.staff', { accepted: false, note: '再次复核' });

@@ -289,7 +289,7 @@ describe('oversight API (R7 review, R19 ledger, R26 rectification)', () => {
       const resp = await c['jyj.staff']!.post<Json>(`/api/rectifications/${orderId}/response`, {
         response: '已补充密评报告',
       });
-      expect(resp.body).toMatchObject({ status: 'responded' });
+      expect(resp.body).toMatchObject({ status: 'responded', respondedBy: { username: 'jyj.staff' }, closedBy: null });
       expect((await c['czj.staff']!.post(`/api/rectifications/${orderId}/review`, { accepted: true })).status).toBe(
         403,
       );
@@ -297,7 +297,13 @@ describe('oversight API (R7 review, R19 ledger, R26 rectification)', () => {
       expect(back.body).toMatchObject({ status: 'open' });
       await c['jyj.staff']!.post(`/api/rectifications/${orderId}/response`, { response: '已按要求补充并盖章' });
       const closed = await c['sgj.staff']!.post<Json>(`/api/rectifications/${orderId}/review`, { accepted: true });
-      expect(closed.body).toMatchObject({ status: 'closed', overdue: false });
+      // who reported and who closed: the callers (no process here)
+      expect(closed.body).toMatchObject({
+        status: 'closed',
+        overdue: false,
+        respondedBy: { username: 'jyj.staff' },
+        closedBy: { username: 'sgj.staff' },
+      });
     });
 
     it('should let the audit bureau (R28, read-only otherwise) and the trading center order rectification too (R26)', async () => {

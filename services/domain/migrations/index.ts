@@ -10,6 +10,7 @@ import { ProcessRecords1764100007000 } from './1764100007000-ProcessRecords';
 import { AttemptHistory1764302000000 } from './1764302000000-AttemptHistory';
 import { ApproversAndAllocations1764303000000 } from './1764303000000-ApproversAndAllocations';
 import { Revisions1764304000000 } from './1764304000000-Revisions';
+import { RectificationDeciders1764308000000 } from './1764308000000-RectificationDeciders';
 
 export const domainMigrations = [
   Identity1764100000000,
@@ -23,4 +24,5 @@ export const domainMigrations = [
   AttemptHistory1764302000000,
   ApproversAndAllocations1764303000000,
   Revisions1764304000000,
+  RectificationDeciders1764308000000,
 ];
