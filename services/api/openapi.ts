@@ -16,6 +16,19 @@ function schemaOf(t: z.ZodType, io: 'input' | 'output'): JsonSchema {
 
 const problem = { $ref: '#/components/responses/Problem' };
 
+/** A route's declared extra answers: errors as the shared problem+json (3.1 lets a $ref carry its own description). */
+function extraResponses(r: AnyRoute): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [status, spec] of Object.entries(r.responses ?? {})) {
+    const { description, schema } = typeof spec === 'string' ? { description: spec, schema: undefined } : spec;
+    out[status] =
+      Number(status) >= 400
+        ? { ...problem, description }
+        : { description, content: { 'application/json': { schema: schema ? schemaOf(schema, 'output') : {} } } };
+  }
+  return out;
+}
+
 export function buildOpenApi(routes: readonly AnyRoute[], basePath = '/api') {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
@@ -58,6 +71,7 @@ export function buildOpenApi(routes: readonly AnyRoute[], basePath = '/api') {
         '400': problem,
         ...(r.scope === 'public' ? {} : { '401': problem, '403': problem }),
         ...(r.resource ? { '404': problem } : {}),
+        ...extraResponses(r),
       },
     };
     if (r.upload) {

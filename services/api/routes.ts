@@ -105,6 +105,25 @@ const ADMIN: Access = { roles: ['admin'], orgTypes: ['bureau'] };
 const ADMIN_OR_AUDITOR: Access = { roles: ['admin', 'auditor'], orgTypes: ['bureau'] };
 const EXPERT: Access = { roles: ['expert'], orgTypes: ['expert'] };
 
+// ------------------------------------------------------------------ answers beyond the usual ones
+
+const ENGINE_DOWN_503 = '流程引擎不可达，未作任何处理，可重试 (process engine unreachable, nothing written; retryable)';
+/** The "at any time" requests (R20, R22.3, R26) publish their message with the row (request-messages.ts). */
+const REQUEST_MESSAGE_RESPONSES = {
+  409: '项目不在建设实施阶段（有流程时），消息无处接收 (with a process: SubProcess_Construction is not active)',
+  503: ENGINE_DOWN_503,
+};
+/** The decision routes complete the process's user task (request-decisions.ts). */
+const DECISION_RESPONSES = {
+  202: {
+    description:
+      '任务已办结，记录尚待流程写入：返回当前记录与 taskCompleted: true (task completed; the worker has not written the row within the wait)',
+    schema: s.taskCompletedPending,
+  },
+  409: '没有可办理的流程任务（流程未到此环节或已办结），或记录已处理 (no open task of this step for the row, or the row was decided already)',
+  503: ENGINE_DOWN_503,
+};
+
 // ------------------------------------------------------------------ what
 
 export const routes: AnyRoute[] = [
@@ -357,6 +376,10 @@ export const routes: AnyRoute[] = [
     resource: 'project',
     body: applicationFormSchema,
     successStatus: 201,
+    responses: {
+      409: '项目未处于退回修改，或退回修改任务已不在办理中 (not returned, or Task_ReviseApplication is no longer open: nothing resubmitted)',
+      503: ENGINE_DOWN_503,
+    },
     handler: async ({ resource, principal, body, services }) =>
       reviseApplication(services, principal, resource!.id, { kind: 'application', form: body }),
   }),
@@ -586,6 +609,7 @@ export const routes: AnyRoute[] = [
     successStatus: 201,
     // with an engine: 409 unless in construction, row + `rectification-ordered` in one transaction
     // (services/api/request-messages.ts)
+    responses: REQUEST_MESSAGE_RESPONSES,
     handler: async ({ resource, principal, body, services }) => {
       const { orderRule: _rule, ...order } = body; // the rule travels with the message only
       const engine = services.engine;
@@ -612,6 +636,7 @@ export const routes: AnyRoute[] = [
     // with a process: completes the order's Task_Rectify as the caller; 200 with the order once
     // egov.rectification-report-record has recorded the report, 202 if it has not within
     // DECISION_WAIT_MS (request-decisions.ts)
+    responses: DECISION_RESPONSES,
     handler: async ({ resource, principal, visibility, body, services, res }) => {
       const order = services.engine ? await services.rectifications.get(resource!.id) : null;
       const pik = order ? await processInstanceOf(services, order.projectId) : null;
@@ -632,6 +657,7 @@ export const routes: AnyRoute[] = [
     // with a process: completes the order's Task_RectificationVerify as the caller; 200 with the
     // order once the worker has closed it (合格) or reopened it and suspended the project (不合格),
     // 202 if it has not within DECISION_WAIT_MS (request-decisions.ts)
+    responses: DECISION_RESPONSES,
     handler: async ({ resource, principal, visibility, body, services, res }) => {
       const order = services.engine ? await services.rectifications.get(resource!.id) : null;
       const pik = order ? await processInstanceOf(services, order.projectId) : null;
@@ -712,6 +738,7 @@ export const routes: AnyRoute[] = [
     body: s.changeRequestBody,
     successStatus: 201,
     // with an engine: 409 unless in construction, row + `change-requested` in one transaction
+    responses: REQUEST_MESSAGE_RESPONSES,
     handler: async ({ resource, principal, body, services }) => {
       const engine = services.engine;
       if (engine) await assertInConstruction(engine, services.dataSource, resource!.id, '变更申请');
@@ -734,6 +761,7 @@ export const routes: AnyRoute[] = [
     resource: 'project',
     body: s.decisionBody,
     // with a process: completes the request's Task_ChangeApproval as the caller (request-decisions.ts)
+    responses: DECISION_RESPONSES,
     handler: async ({ resource, params, principal, visibility, body, services, res }) => {
       const changeId = s.idParam.parse(params.changeId);
       const pik = services.engine ? await processInstanceOf(services, resource!.id) : null;
@@ -767,6 +795,7 @@ export const routes: AnyRoute[] = [
     body: s.delayRequestBody,
     successStatus: 201,
     // with an engine: 409 unless in construction, row + `acceptance-delay-requested` in one transaction
+    responses: REQUEST_MESSAGE_RESPONSES,
     handler: async ({ resource, principal, body, services }) => {
       const engine = services.engine;
       if (engine) await assertInConstruction(engine, services.dataSource, resource!.id, '延期验收申请');
@@ -789,6 +818,7 @@ export const routes: AnyRoute[] = [
     resource: 'project',
     body: s.decisionBody,
     // with a process: completes the request's Task_DelayReview as the caller (request-decisions.ts)
+    responses: DECISION_RESPONSES,
     handler: async ({ resource, params, principal, visibility, body, services, res }) => {
       const delayId = s.idParam.parse(params.delayId);
       const pik = services.engine ? await processInstanceOf(services, resource!.id) : null;

@@ -172,6 +172,13 @@ export const changeRequestBody = z.strictObject({
   newAmount: moneySchema.describe('变更后金额（万元），不得超过批复金额'),
 });
 
+/** 202 of a decision route: the row as it stands (still pending) and that the process task was completed. */
+export const taskCompletedPending = z.looseObject({
+  id: z.number().int(),
+  status: z.string(),
+  taskCompleted: z.literal(true),
+});
+
 export const decisionBody = z.strictObject({
   approved: z.boolean(),
   note: z.string().trim().max(1000).optional(),

@@ -93,6 +93,11 @@ export interface RouteDef<Q extends z.ZodType = z.ZodType, B extends z.ZodType =
   /** binary responses (xlsx, attachment content) */
   produces?: string;
   successStatus?: number;
+  /**
+   * Answers beyond the success status and the ones every route gets (400, 401/403, 404): status →
+   * when it is given. 4xx/5xx are problem+json; a 2xx may name its body's schema. In the OpenAPI.
+   */
+  responses?: Record<number, string | { description: string; schema?: z.ZodType }>;
   /** auth routes audit themselves */
   audit?: boolean;
   handler: (ctx: Ctx<z.output<Q>, z.output<B>>) => Promise<unknown>;

@@ -16,6 +16,7 @@ type Doc = {
         parameters: { name: string; in: string }[];
         requestBody?: { content: Record<string, { schema: Record<string, unknown> }> };
         'x-access': unknown;
+        responses: Record<string, { $ref?: string; description?: string; content?: Record<string, unknown> }>;
       }
     >
   >;
@@ -48,6 +49,42 @@ describe('OpenAPI document and demo data', () => {
     });
     expect(doc.paths['/projects/{id}/attachments']!.post!.requestBody!.content).toHaveProperty('multipart/form-data');
     expect(doc.paths['/projects/{id}']!.get!['x-access']).toMatchObject({ roles: expect.arrayContaining(['auditor']) });
+  });
+
+  it('should document the decision routes’ 202 / 409 / 503 and the resubmission’s 409 / 503', async () => {
+    const doc = (await api.client().get<Doc>('/api/openapi.json')).body;
+    const decisions = [
+      doc.paths['/projects/{id}/change-requests/{changeId}/decision']!.post!,
+      doc.paths['/projects/{id}/delay-requests/{delayId}/decision']!.post!,
+      doc.paths['/rectifications/{id}/response']!.post!,
+      doc.paths['/rectifications/{id}/review']!.post!,
+    ];
+    for (const op of decisions) {
+      expect(Object.keys(op.responses).sort()).toEqual(['200', '202', '400', '401', '403', '404', '409', '503']);
+      // 202: the row still pending, with taskCompleted
+      expect(op.responses['202']!.content!['application/json']).toMatchObject({
+        schema: { type: 'object', required: expect.arrayContaining(['taskCompleted']) },
+      });
+      for (const status of ['409', '503'])
+        expect(op.responses[status]).toMatchObject({
+          $ref: '#/components/responses/Problem',
+          description: expect.stringMatching(/\S/),
+        });
+    }
+    expect(decisions[0]!.responses['409']!.description).toContain('no open task');
+    expect(decisions[0]!.responses['503']!.description).toContain('nothing written');
+    const resubmit = doc.paths['/projects/{id}/applications']!.post!;
+    expect(Object.keys(resubmit.responses)).toEqual(expect.arrayContaining(['201', '409', '503']));
+    expect(resubmit.responses['409']!.description).toContain('Task_ReviseApplication');
+    expect(resubmit.responses).not.toHaveProperty('202');
+    // a route that declares nothing extra keeps the usual answers only
+    expect(Object.keys(doc.paths['/projects/{id}']!.get!.responses).sort()).toEqual([
+      '200',
+      '400',
+      '401',
+      '403',
+      '404',
+    ]);
   });
 
   it('should be the same document the generator builds, and serve the viewer at /api/docs', async () => {
