@@ -39,7 +39,13 @@ export const rectificationInput = z
 export const rectificationOutput = z.object({
   rectificationId: z.string(),
   rectificationDeadline: z.string(),
-  budgetCutNextYear: z.boolean(),
+  /**
+   * R27: this order cuts the department's next-year budget. The model keeps the project's
+   * `budgetCutNextYear` from it (output mapping: true once any order was R27 — a later R26 order
+   * does not undo it); the worker does not write `budgetCutNextYear` itself, which would shadow
+   * the project's value there.
+   */
+  r27Order: z.boolean(),
 });
 
 export function createRectificationRegisterWorker(deps: WorkerDeps) {
@@ -67,7 +73,7 @@ export function createRectificationRegisterWorker(deps: WorkerDeps) {
         return {
           rectificationId: String(filed.id),
           rectificationDeadline: deadline,
-          budgetCutNextYear: v.orderRule === 'R27',
+          r27Order: v.orderRule === 'R27',
         };
       }
       // the domain's R26 rule (deadline after today), in this job's transaction; user 0 = ordered
@@ -86,7 +92,7 @@ export function createRectificationRegisterWorker(deps: WorkerDeps) {
       return {
         rectificationId: String(id),
         rectificationDeadline: deadline,
-        budgetCutNextYear: v.orderRule === 'R27',
+        r27Order: v.orderRule === 'R27',
       };
     },
   });

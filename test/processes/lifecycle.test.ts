@@ -487,6 +487,106 @@ describe('project-lifecycle model only (scripted worker outputs, no domain)', ()
     expect(await run.state()).toBe('ACTIVE');
   });
 
+  // R27 cuts the department's next-year budget; the cut belongs to the project. A later R26 order
+  // (its own register job says r27Order: false) must not undo it, and the R29 post-evaluation
+  // records it even though the data bureau did not tick the box.
+  it('R27 a budget cut decided once survives a later R26 order and reaches the R29 post-evaluation', async () => {
+    await pin('2026-11-25T10:00:00+08:00');
+    const run = await Run.start(t, 'project-lifecycle', project('p-r27'));
+    await applyAndReview(run);
+    await approve(run);
+    await includeInPlan(run, 'p-r27');
+    await startConstruction(run);
+    const budgetCut = async () => (await run.vars()).budgetCutNextYear;
+    expect(await budgetCut()).toBeUndefined();
+    for (const [i, rule] of (['R27', 'R26'] as const).entries()) {
+      await run.publish('rectification-ordered', 'p-r27', {
+        rectificationIssues: `问题${i + 1}`,
+        rectificationDays: 10,
+        orderedBy: 'data-bureau',
+        orderRule: rule,
+      });
+      await run.job('egov.rectification-register', 'Task_RectificationRegister', {
+        rectificationId: `r-${i}`,
+        rectificationDeadline: '2027-04-16',
+        r27Order: rule === 'R27',
+      });
+      // the R27 order sets it; the R26 one after it leaves it set
+      expect(await budgetCut()).toBe(true);
+      await run.job('egov.due-date', 'Task_RectificationDueDate', { dueDate: '2027-04-16T23:59:59+08:00' });
+      await run.complete('Task_Rectify', DEPT, { rectificationMeasures: '已整改' });
+      await run.job('egov.rectification-report-record', 'Task_RectificationReportRecord', {
+        rectificationReportedAt: '2027-04-10T09:00:00.000Z',
+      });
+      await run.complete('Task_RectificationVerify', 'data-bureau', opinion('pass'));
+      await run.job('egov.notify', 'Task_NotifyRectified');
+      await run.reached('EndEvent_Rectified');
+    }
+    // the orders' own variables stayed in their sub-process instances
+    const vars = await run.vars();
+    expect(vars).not.toHaveProperty('rectificationId');
+    expect(vars).not.toHaveProperty('r27Order');
+    expect(vars.budgetCutNextYear).toBe(true);
+
+    await run.complete('Task_Implementation', DEPT, {
+      constructionCompletedDate: '2027-10-30',
+      builtAsApproved: true,
+      deployedOnGovCloud: true,
+    });
+    await inspectAndPreliminary(run);
+    await run.job('egov.due-date', 'Task_FinalApplicationDueDate', { dueDate: '2027-12-10T23:59:59+08:00' });
+    await run.complete('Task_FinalAcceptanceApplication', DEPT, finalDocs);
+    await run.job('egov.acceptance-docs-check', 'Task_AcceptanceDocsCheck', { acceptanceDocsComplete: true });
+    await run.complete('Task_AcceptanceOrganisation', 'trading-center', { finalAcceptancePanel: '专家组' });
+    await run.complete('Task_FinalAcceptanceReview', 'experts', {
+      finalAcceptanceResult: 'pass',
+      itemEnergyEfficiency: 'pass',
+      finalAcceptanceOpinion: '验收合格',
+    });
+    await run.job('egov.acceptance-record', 'Task_AcceptanceRecord', { goLiveDate: '2027-12-20' });
+    await run.complete('Task_PaymentRequest', DEPT, { requestedAmount: 110, paidSoFar: 0, auditRequested: false });
+    await run.complete('Task_PaymentApproval', 'finance', { paymentDecision: 'approve', paymentApprovedAmount: 110 });
+    await run.job('egov.payment', 'Task_Payment', { paidTotal: 110, surplusAmount: 0 });
+    await run.job('egov.due-date', 'Task_SelfEvaluationDueDate', { dueDate: '2028-06-20T23:59:59+08:00' });
+    await run.complete('Task_SelfEvaluation', DEPT, { operationEffect: '运行良好', problemsMet: '无' });
+    await run.job('egov.self-evaluation-submit', 'Task_SelfEvaluationSubmit');
+    await run.job('egov.due-date', 'Task_PostEvaluationDate', { dueDate: '2028-12-21T09:00:00+08:00' });
+    await run.reached('Event_PostEvaluationStart', 'ACTIVE');
+    await pin('2028-12-21T09:00:01+08:00');
+    // the data bureau does not tick r27BudgetCut: the project's R27 cut is recorded all the same
+    await run.complete('Task_PostEvaluation', 'data-bureau', {
+      postEvaluationGrade: 'good',
+      budgetRecommendation: 'normal',
+      r27BudgetCut: false,
+    });
+    const seen = await run.job('egov.post-evaluation-record', 'Task_PostEvaluationRecord');
+    expect(seen).toMatchObject({ r27BudgetCut: true, budgetRecommendation: 'normal' });
+    await run.job('egov.archive', 'Task_Archive', { projectStatus: 'completed' });
+    await run.reached('EndEvent_Completed');
+    expect(await run.state()).toBe('COMPLETED');
+  });
+
+  it('R26 orders alone cut no budget (budgetCutNextYear false)', async () => {
+    const run = await Run.start(t, 'project-lifecycle', project('p-r26-only'));
+    await applyAndReview(run);
+    await approve(run);
+    await includeInPlan(run, 'p-r26-only');
+    await run.task('Task_ProjectStart');
+    await run.publish('rectification-ordered', 'p-r26-only', {
+      rectificationIssues: '未按期报送进度',
+      rectificationDays: 10,
+      orderedBy: 'data-bureau',
+      orderRule: 'R26',
+    });
+    await run.job('egov.rectification-register', 'Task_RectificationRegister', {
+      rectificationId: 'r-1',
+      rectificationDeadline: '2027-04-16',
+      r27Order: false,
+    });
+    expect((await run.vars()).budgetCutNextYear).toBe(false);
+    await t.sdk.cancelProcessInstance({ processInstanceKey: run.key });
+  });
+
   // Zeebe applies an inner multi-instance activity's output mappings to the inner instance's own
   // scope (BpmnVariableMappingBehavior#getVariableScopeKey), so `expertScore` reaches the output
   // collection; the embedded engine does the same.

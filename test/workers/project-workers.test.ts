@@ -466,7 +466,7 @@ describe('planning, construction and money', () => {
       },
       { processInstanceKey: pik },
     );
-    expect(order).toMatchObject({ rectificationDeadline: '2026-12-09', budgetCutNextYear: true });
+    expect(order).toMatchObject({ rectificationDeadline: '2026-12-09', r27Order: true });
     const row = await env.ds
       .getRepository(RectificationOrderEntity)
       .findOneByOrFail({ id: Number(order.rectificationId) });
