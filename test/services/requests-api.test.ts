@@ -21,6 +21,17 @@ import { Client } from './support/api';
 
 const PASSWORD = 'Yeji@2026demo';
 
+/** The variables a user task sees (its event sub-process instance's included). */
+async function taskVars(userTaskKey: string | number): Promise<Record<string, unknown>> {
+  const r = await w.t.sdk.searchUserTaskVariables(
+    { userTaskKey: String(userTaskKey), page: { limit: 1000 } } as never,
+    NOW,
+  );
+  return Object.fromEntries(
+    (r.items as { name: string; value: string }[]).map((v) => [v.name, JSON.parse(v.value) as unknown]),
+  );
+}
+
 let w: World;
 const servers: http.Server[] = [];
 
@@ -108,8 +119,13 @@ describe('change, delay and rectification requests through the API start the pro
     expect(await run.count('StartEvent_ChangeRequested')).toBe(1);
     expect(await run.table('change_request', ['status'])).toEqual([{ status: 'submitted' }]);
     // the form is prefilled from the request the message carried
-    const vars = await run.vars();
-    expect(vars).toMatchObject({ changeRequestId: filed.body.id, changeCase: 'case-2', changeTotalInvestment: 100 });
+    // (the message's variables stay in the event sub-process instance: the task sees them, the root not)
+    expect(await taskVars(form!.userTaskKey)).toMatchObject({
+      changeRequestId: filed.body.id,
+      changeCase: 'case-2',
+      changeTotalInvestment: 100,
+    });
+    expect(await run.vars()).not.toHaveProperty('changeRequestId');
     await run.complete('Task_ChangeRequestForm', run.deptGroup, {
       changeCase: 'case-2',
       changeOriginalContent: '自建随访终端',
@@ -131,8 +147,11 @@ describe('change, delay and rectification requests through the API start the pro
       reason: '设备到货延迟',
     });
     expect(delay.status).toBe(201);
-    await run.open('Task_DelayRequestForm');
-    expect(await run.vars()).toMatchObject({ delayRequestId: delay.body.id, requestedAcceptanceDate: '2028-03-31' });
+    const [delayForm] = await run.open('Task_DelayRequestForm');
+    expect(await taskVars(delayForm!.userTaskKey)).toMatchObject({
+      delayRequestId: delay.body.id,
+      requestedAcceptanceDate: '2028-03-31',
+    });
     expect(await run.count('StartEvent_DelayRequested')).toBe(1);
 
     // R27, by the cyberspace office (a supervising body), its deadline a date
@@ -143,9 +162,14 @@ describe('change, delay and rectification requests through the API start the pro
       orderRule: 'R27',
     });
     expect(order.status).toBe(201);
-    await run.open('Task_Rectify');
-    const v = await run.vars();
-    expect(v).toMatchObject({ rectificationId: String(order.body.id), budgetCutNextYear: true });
+    const [rectify] = await run.open('Task_Rectify');
+    expect(await taskVars(rectify!.userTaskKey)).toMatchObject({
+      rectificationOrderId: order.body.id,
+      rectificationId: String(order.body.id),
+    });
+    // R27's budget cut belongs to the project (root scope), the order's id to its sub-process
+    expect(await run.vars()).toMatchObject({ budgetCutNextYear: true });
+    expect(await run.vars()).not.toHaveProperty('rectificationId');
     // egov.rectification-register adopted the API's order instead of registering a second one
     const orders = await run.table('rectification_order', ['id', 'issue', 'deadline', 'status']);
     expect(orders).toEqual([
