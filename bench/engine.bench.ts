@@ -8,7 +8,8 @@
  * BENCH_WORKERS_PER_TYPE (4), BENCH_ENGINE_NODE_ARGS (e.g. --cpu-prof for the engine process),
  * BENCH_WORKER_THREADS (2: the SDK workers' threads, bench/engine-workers.ts),
  * BENCH_PHASES (throughput,latency,baseline,waiting — a subset for profiling; restart is part of waiting),
- * BENCH_LATENCY_RATES (250,500,1000 jobs/s offered), BENCH_LATENCY_SECONDS (10 s of arrivals per rate).
+ * BENCH_LATENCY_RATES (250,500,1000 jobs/s offered), BENCH_LATENCY_SECONDS (10 s of measured arrivals per
+ * rate) after BENCH_LATENCY_WARMUP_SECONDS (3 s of arrivals run but not measured: fresh worker threads).
  *
  * Two latency figures, because a closed loop cannot give the target's: in the throughput phase
  * IN_FLIGHT instances are always in flight (each finished one starts the next), so by Little's law
@@ -57,6 +58,12 @@ const PHASES = new Set(
 const LATENCY_RATES = (process.env.BENCH_LATENCY_RATES ?? '250,500,1000').split(',').map(Number);
 /** seconds of arrivals per offered load */
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 10);
+/**
+ * seconds of arrivals before the measured ones at each offered load: each load starts fresh SDK
+ * worker threads (their JIT is cold — the first second's p99 is 5–10× the steady state), so the jobs
+ * made activatable in the warm-up are run but not measured
+ */
+const LATENCY_WARMUP_SECONDS = Number(process.env.BENCH_LATENCY_WARMUP_SECONDS ?? 3);
 
 const head = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:modeler="http://camunda.org/schema/modeler/1.0" id="Defs" targetNamespace="http://bpmn.io/schema/bpmn" modeler:executionPlatform="Camunda Cloud" modeler:executionPlatformVersion="8.8.0">`;
@@ -156,7 +163,7 @@ async function deploy(c: EngineClient, name: string, xml: string) {
  * the job activatable (the creation, or the previous job's completion) — or from its sending, when
  * the job reached a worker before that acknowledgement did — to the completion's acknowledgement.
  */
-function joinLatencies(created: Created[], completed: Completed[]): number[] {
+function joinLatencies(created: Created[], completed: Completed[], since = -Infinity): number[] {
   const creations = new Map(created.map(([key, sent, acked]) => [key, { sent, acked }]));
   const jobs = new Map<string, Completed[]>();
   for (const r of completed) {
@@ -174,7 +181,7 @@ function joinLatencies(created: Created[], completed: Completed[]): number[] {
       if (!j) break;
       const [, , received, sent, acked] = j;
       const from = received < prev.acked ? prev.sent : prev.acked;
-      latencies.push(acked - from);
+      if (from >= since) latencies.push(acked - from);
       prev = { sent, acked };
     }
   }
@@ -187,7 +194,7 @@ function joinLatencies(created: Created[], completed: Completed[]): number[] {
  * saturated. Open loop (`jobsPerS`): instances arrive at that offered rate of jobs, never more than
  * IN_FLIGHT in flight — the latency phase.
  */
-async function drive(restAddress: string, instances: number, jobsPerS?: number) {
+async function drive(restAddress: string, instances: number, jobsPerS?: number, warmupMs = 0) {
   const counters = new SharedArrayBuffer(8);
   const count = new Int32Array(counters);
   const threads = Math.max(1, Math.min(WORKER_THREADS, WORKERS_PER_TYPE));
@@ -251,9 +258,12 @@ async function drive(restAddress: string, instances: number, jobsPerS?: number) 
     ),
   );
   await Promise.all(workers.map((w) => w.terminate()));
+  const created = records.flatMap((r) => r.created);
+  const firstSent = Math.min(...created.map(([, sent]) => sent));
   const latencies = joinLatencies(
-    records.flatMap((r) => r.created),
+    created,
     records.flatMap((r) => r.completed),
+    firstSent + warmupMs,
   );
   latencies.sort((a, b) => a - b);
   return {
@@ -404,9 +414,9 @@ async function main() {
     const latency: { rate: number; r: Awaited<ReturnType<typeof drive>> }[] = [];
     if (PHASES.has('latency')) {
       for (const rate of LATENCY_RATES) {
-        const instances = Math.max(100, Math.round((rate / TYPES.length) * LATENCY_SECONDS));
+        const instances = Math.max(100, Math.round((rate / TYPES.length) * (LATENCY_WARMUP_SECONDS + LATENCY_SECONDS)));
         progress(`phase 1b/4: open loop, ${rate} jobs/s offered (${instances} instances, ≤ ${IN_FLIGHT} in flight)`);
-        latency.push({ rate, r: await drive(child.restAddress, instances, rate) });
+        latency.push({ rate, r: await drive(child.restAddress, instances, rate, LATENCY_WARMUP_SECONDS * 1000) });
       }
     }
     const headline = latency.at(-1);
