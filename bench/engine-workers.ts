@@ -90,7 +90,7 @@ if (d.pace) {
       const inFlight = Atomics.load(counters, 0) - Atomics.load(counters, 1);
       if (inFlight >= maxInFlight) break;
       // an arrival started over 20 ms after its slot was held back by the window (or a busy thread)
-      if (now() - (t0 + (mine * 1000) / instancesPerS) > 20) heldBack++;
+      if (now() - (t0 + ((mine + 1) * 1000) / instancesPerS) > 20) heldBack++;
       mine++;
       Atomics.add(counters, 0, 1);
       void startOne();
