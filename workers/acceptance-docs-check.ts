@@ -3,17 +3,15 @@
  * (acceptance application report, construction summary, security risk assessment — the secrecy
  * assessment for a classified system, else the 等保 report — and the 密评 report); R14 the
  * acceptance items (product security, cryptography, security review, and PUE for hardware and
- * data centres).
+ * data centres). The R12 inspection and R13 review must have passed: their passed rounds are on
+ * file (written when they passed, egov.check-passed-record) — this job reads them, it does not
+ * write them.
  */
 import { z } from 'zod';
-import { CHECK_TASK, deciderOf, lastCheckAt } from '../services/domain/attempts';
+import type { EntityManager } from 'typeorm';
+import { ComplianceCheckEntity, type CheckKind } from '../services/domain/entities';
 import type { WorkerDeps } from './deps';
-import {
-  dayOf,
-  recordComplianceCheck,
-  recordFinalApplication,
-  recordPreliminaryAcceptance,
-} from '../services/domain/process-records';
+import { dayOf, recordFinalApplication, recordPreliminaryAcceptance } from '../services/domain/process-records';
 import { complete, defineWorker } from './framework';
 import { defectsText } from './security-gate';
 import { loadProject, onceAudited, projectIdSchema, recordEvent, todayIn } from './support';
@@ -32,13 +30,8 @@ export const acceptanceDocsInput = z.object({
   securityReviewStatus: z.string().trim().max(5000).nullish(),
   hasHardwareOrDataCentre: z.boolean().default(false),
   pue: z.number().nullish(),
-  // what the user tasks before this job decided (R12, R13, R22.1), recorded in the domain here:
-  // this is the first job after the inspections and the preliminary acceptance
-  securityInspectionResult: z.string().nullish(),
-  securityIssues: z.string().max(5000).nullish(),
-  riskAssessmentDate: z.string().nullish(),
-  cryptoReviewResult: z.string().nullish(),
-  cryptoIssues: z.string().max(5000).nullish(),
+  // what the user task before this job decided (R22.1), recorded in the domain here: this is the
+  // first job after the preliminary acceptance (R12/R13 are recorded when they pass)
   preliminaryResult: z.string().nullish(),
   preliminaryAcceptanceDate: z.string().nullish(),
   preliminaryIssues: z.string().max(5000).nullish(),
@@ -48,6 +41,26 @@ export const acceptanceDocsOutput = z.object({
   acceptanceDocsComplete: z.boolean(),
   materialsDefectsText: z.string(),
 });
+
+const CHECK_MISSING: Record<CheckKind, string> = {
+  'security-inspection': 'R22.2 无网络安全检查通过记录（R12，区委网信办）',
+  'crypto-review': 'R22.2 无密码应用审查通过记录（R13，区委机要局）',
+};
+
+/**
+ * R22.2: the R12 inspection and the R13 review of the project passed — the latest recorded round of
+ * each kind is a pass (a later failed round, entered through the API, takes the pass back).
+ */
+export async function checkDefects(m: EntityManager, projectId: number): Promise<string[]> {
+  const defects: string[] = [];
+  for (const kind of ['security-inspection', 'crypto-review'] as const) {
+    const latest = (
+      await m.getRepository(ComplianceCheckEntity).find({ where: { projectId, kind }, order: { id: 'DESC' }, take: 1 })
+    )[0];
+    if (!latest?.passed) defects.push(CHECK_MISSING[kind]);
+  }
+  return defects;
+}
 
 /** Pure: what is missing from a final-acceptance application (R22.2, R14). */
 export function acceptanceDefects(v: z.output<typeof acceptanceDocsInput>): string[] {
@@ -79,43 +92,16 @@ export function createAcceptanceDocsCheckWorker(deps: WorkerDeps) {
     output: acceptanceDocsOutput,
     async handle(ctx) {
       const v = ctx.variables;
-      const defects = acceptanceDefects(v);
-      const out = {
-        acceptanceDocsComplete: defects.length === 0,
-        materialsDefectsText: defectsText('竣工验收材料核验（R22.2、R14）', defects),
-      };
-      await onceAudited(ctx, deps.dataSource, async (m) => {
+      const out = await onceAudited(ctx, deps.dataSource, async (m) => {
         const project = await loadProject(m, v.projectId);
         const now = deps.clock();
         const today = todayIn(deps.clock);
+        const defects = [...acceptanceDefects(v), ...(await checkDefects(m, project.id))];
+        const answer = {
+          acceptanceDocsComplete: defects.length === 0,
+          materialsDefectsText: defectsText('竣工验收材料核验（R22.2、R14）', defects),
+        };
         const recorded: string[] = [];
-        // R12 / R13: the gateways let the construction end only on a pass, so these are the passed checks
-        for (const [kind, result, findings, on] of [
-          ['security-inspection', v.securityInspectionResult, v.securityIssues, dayOf(v.riskAssessmentDate)],
-          ['crypto-review', v.cryptoReviewResult, v.cryptoIssues, null],
-        ] as const) {
-          if (result !== 'pass' && result !== 'fail') continue;
-          const checkedOn = on && on <= today ? on : today;
-          const passed = result === 'pass';
-          // the inspector who completed the inspection / review task in the tasklist
-          const { userId } = await deciderOf(
-            m,
-            ctx.job.processInstanceKey,
-            CHECK_TASK[kind],
-            today,
-            await lastCheckAt(m, project.id, kind),
-          );
-          if (
-            await recordComplianceCheck(
-              m,
-              project.id,
-              kind,
-              { passed, findings: findings?.trim() || null, checkedOn, recordedBy: userId },
-              now,
-            )
-          )
-            recorded.push(kind);
-        }
         const preliminaryOn = dayOf(v.preliminaryAcceptanceDate);
         if ((v.preliminaryResult === 'pass' || v.preliminaryResult === 'fail') && preliminaryOn) {
           await recordPreliminaryAcceptance(
@@ -131,7 +117,7 @@ export function createAcceptanceDocsCheckWorker(deps: WorkerDeps) {
           recorded.push('preliminary-acceptance');
         }
         // R22.2: a complete application is the final-acceptance application, with its deadline
-        if (out.acceptanceDocsComplete) {
+        if (answer.acceptanceDocsComplete) {
           await recordFinalApplication(
             m,
             project.id,
@@ -140,8 +126,8 @@ export function createAcceptanceDocsCheckWorker(deps: WorkerDeps) {
           );
           recorded.push('final-acceptance-application');
         }
-        await recordEvent(deps.dataSource, m, ctx.job, `project:${project.id}`, { output: out, recorded });
-        return out;
+        await recordEvent(deps.dataSource, m, ctx.job, `project:${project.id}`, { output: answer, recorded });
+        return answer;
       });
       return complete(out);
     },

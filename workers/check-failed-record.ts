@@ -2,8 +2,8 @@
  * egov.check-failed-record — R12 / R13: a network-security inspection (区委网信办) or cryptography
  * review (区委机要局) that did not pass is recorded as its round, with the findings the department
  * must rectify, before `Task_SecurityRectify` / `Task_CryptoRectify`. The task header `kind`
- * (`security-inspection` | `crypto-review`) says which; the passed round is recorded by
- * egov.acceptance-docs-check, the first job after both checks passed. The row names the inspector
+ * (`security-inspection` | `crypto-review`) says which; the passed round is recorded on the pass
+ * path by egov.check-passed-record (same input, same header). The row names the inspector
  * who completed the inspection / review task (`task_completion`) as `recorded_by`.
  */
 import { z } from 'zod';
@@ -21,9 +21,9 @@ export const checkFailedRecordInput = z.object({
   cryptoIssues: z.string().max(5000).nullish(),
 });
 
-export function checkKindOf(header: unknown): CheckKind {
+export function checkKindOf(header: unknown, jobType = 'egov.check-failed-record'): CheckKind {
   if (typeof header === 'string' && (CHECK_KINDS as readonly string[]).includes(header)) return header as CheckKind;
-  throw new Error(`egov.check-failed-record 的任务头 kind 须为 ${CHECK_KINDS.join(' | ')}，实际为 ${String(header)}`);
+  throw new Error(`${jobType} 的任务头 kind 须为 ${CHECK_KINDS.join(' | ')}，实际为 ${String(header)}`);
 }
 
 export function createCheckFailedRecordWorker(deps: WorkerDeps) {

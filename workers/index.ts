@@ -20,6 +20,7 @@ import { createAuditRecordWorker } from './audit-record';
 import { createChangeCheckWorker } from './change-check';
 import { createChangeFileWorker } from './change-file';
 import { createCheckFailedRecordWorker } from './check-failed-record';
+import { createCheckPassedRecordWorker } from './check-passed-record';
 import { createCryptoGateWorker } from './crypto-gate';
 import { createDueDateWorker } from './due-date';
 import { createDuplicateCheckWorker } from './duplicate-check';
@@ -89,6 +90,7 @@ const factories = [
   createSecurityGateWorker,
   createCryptoGateWorker,
   createCheckFailedRecordWorker,
+  createCheckPassedRecordWorker,
   createChangeCheckWorker,
   createChangeFileWorker,
   createAcceptanceDateUpdateWorker,

@@ -12,7 +12,6 @@ import { chinaDate, isIsoDate } from '../calendar';
 import {
   AcceptanceEntity,
   ChangeRequestEntity,
-  ComplianceCheckEntity,
   ContractEntity,
   DelayRequestEntity,
   KeyProjectApprovalEntity,
@@ -28,7 +27,6 @@ import {
   type AcceptanceStage,
   type BudgetRecommendation,
   type ChangeCase,
-  type CheckKind,
   type KeyApprovalDecision,
   type PostEvaluation,
   type ProcurementMethod,
@@ -36,7 +34,6 @@ import {
   type UnitKind,
   UserEntity,
 } from './entities';
-import { nextCheckRound } from './attempts';
 import { gradeOf } from './delivery';
 import type { AcceptanceItems } from './lifecycle';
 import type { Money } from './money';
@@ -123,48 +120,6 @@ export async function designateUnits(
     if (existing) await designations.update({ id: existing.id }, values);
     else await designations.insert({ projectId, kind, ...values });
   }
-}
-
-// ---------------------------------------------------------------- R12 / R13 checks
-
-const CHECK_ORG: Record<CheckKind, string> = {
-  'security-inspection': 'cyberspace-office',
-  'crypto-review': 'crypto-bureau',
-};
-
-/**
- * R12 network-security inspection / R13 cryptography review as the inspecting body recorded it in
- * its form. The same result (pass/fail and findings) as the latest recorded check of that kind is
- * not written twice, so a worker that sees the variables again does not duplicate it.
- */
-export async function recordComplianceCheck(
-  m: EntityManager,
-  projectId: number,
-  kind: CheckKind,
-  input: { passed: boolean; findings: string | null; checkedOn: string; recordedBy?: number | null },
-  now: Date,
-): Promise<boolean> {
-  const repo = m.getRepository(ComplianceCheckEntity);
-  const latest = (await repo.find({ where: { projectId, kind }, order: { id: 'DESC' }, take: 1 }))[0];
-  // a pass that carries the recorded failed round's findings carries the form's leftover variable
-  // (the failed round is in the history: services/domain/attempts.ts), not findings of its own
-  const findings =
-    input.passed && latest && !latest.passed && (latest.findings ?? null) === input.findings ? null : input.findings;
-  if (latest && latest.passed === input.passed && (latest.findings ?? null) === findings) return false;
-  const org = await m.getRepository(OrganisationEntity).findOneBy({ code: CHECK_ORG[kind] });
-  if (!org) throw new Error(`审查单位不存在：${CHECK_ORG[kind]}`);
-  await repo.insert({
-    projectId,
-    kind,
-    passed: input.passed,
-    findings,
-    checkedOn: input.checkedOn,
-    orgId: org.id,
-    recordedBy: input.recordedBy ?? PROCESS_USER,
-    recordedAt: now.toISOString(),
-    round: await nextCheckRound(m, projectId, kind),
-  });
-  return true;
 }
 
 // ---------------------------------------------------------------- R22 acceptance

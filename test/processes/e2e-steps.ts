@@ -210,6 +210,8 @@ export async function inspectAndPreliminary(run: LifeRun, preliminaryDate = '202
     classifiedProtectionLevel: '3',
     riskAssessmentDate: '2027-11-02',
   });
+  // the passed round is recorded on the pass path (egov.check-passed-record): rows in decision order
+  await run.reached('Task_SecurityInspectionPassedRecord');
   await run.complete('Task_CryptoReview', 'crypto-bureau', {
     cryptoReviewResult: 'pass',
     cryptoSynchronised: ['planned', 'built', 'running'],

@@ -777,8 +777,11 @@ describe('project-lifecycle end to end: the other outcomes', () => {
     });
     await run.complete('Task_DelayReview', 'data-bureau', opinion('fail', '理由不充分'));
     await run.reached('EndEvent_DelayRejected');
+    // R26: the body that ordered it verifies — the data bureau its order, the finance bureau its
+    // R27 order (candidate group = the order's orderedBy)
     for (const [i, verdict] of (['pass', 'fail'] as const).entries()) {
-      await run.file('rectifications', 'sjj.staff', {
+      const issuer = i === 0 ? 'sjj.staff' : 'czj.staff';
+      await run.file('rectifications', issuer, {
         issue: `问题${i + 1}：未按期报送材料`,
         deadline: '2027-04-15',
         orderRule: i === 0 ? 'R26' : 'R27',
@@ -788,7 +791,10 @@ describe('project-lifecycle end to end: the other outcomes', () => {
         rectificationCompletedDate: '2027-04-08',
         docRectificationEvidence: `整改材料${i + 1}.pdf`,
       });
-      await run.complete('Task_RectificationVerify', 'data-bureau', opinion(verdict));
+      expect((await run.open('Task_RectificationVerify'))[0]!.candidateGroups).toEqual([
+        i === 0 ? 'data-bureau' : 'finance',
+      ]);
+      await run.complete('Task_RectificationVerify', issuer, opinion(verdict));
     }
     await run.reached('Task_ProjectSuspend');
     expect(await run.project()).toMatchObject({ stage: 'suspended' });
@@ -811,9 +817,18 @@ describe('project-lifecycle end to end: the other outcomes', () => {
     expect(await run.table('delay_request', ['requested_date', 'status'])).toEqual([
       { requested_date: '2028-06-30', status: 'rejected' },
     ]);
-    expect(await run.table('rectification_order', ['issue', 'status'])).toEqual([
-      { issue: '问题1：未按期报送材料', status: 'closed' },
-      { issue: '【R27】问题2：未按期报送材料', status: 'open' },
+    // the second order's report was found not satisfactory (不合格): owed again, no reporter named
+    expect(
+      await run.table('rectification_order', ['issue', 'status', 'response', 'responded_at', 'responded_by']),
+    ).toEqual([
+      {
+        issue: '问题1：未按期报送材料',
+        status: 'closed',
+        response: '已整改',
+        responded_at: expect.any(String),
+        responded_by: expect.any(Number),
+      },
+      { issue: '【R27】问题2：未按期报送材料', status: 'open', response: null, responded_at: null, responded_by: null },
     ]);
   }, 180_000);
 
@@ -868,10 +883,24 @@ describe('project-lifecycle end to end: the other outcomes', () => {
       docRectificationEvidence: '复测报告.pdf',
     });
     await run.complete('Task_SecurityInspection', 'cyberspace-office', inspection('pass'));
+    // R12: the passed round is on file as soon as the inspection passed — round 2 after the failed
+    // round 1, named after the inspector who completed the task — while the crypto review is still
+    // open and long before the final-acceptance application
+    await run.reached('Task_SecurityInspectionPassedRecord');
+    const inspector = w.actorFor('cyberspace-office').id;
+    expect(await run.table('compliance_check', ['kind', 'passed', 'round_no', 'findings', 'recorded_by'])).toEqual([
+      { kind: 'security-inspection', passed: 0, round_no: 1, findings: '存在高危漏洞', recorded_by: inspector },
+      { kind: 'security-inspection', passed: 1, round_no: 2, findings: null, recorded_by: inspector },
+    ]);
+    expect((await run.trail()).filter((e) => e.startsWith('Task_PreliminaryAcceptance'))).toEqual([]);
     await run.complete('Task_CryptoReview', 'crypto-bureau', {
       cryptoReviewResult: 'pass',
       cryptoSynchronised: ['planned', 'built', 'running'],
     });
+    await run.reached('Task_CryptoReviewPassedRecord');
+    expect(
+      await run.table('compliance_check', ['kind', 'passed', 'round_no', 'recorded_by'], "AND kind = 'crypto-review'"),
+    ).toEqual([{ kind: 'crypto-review', passed: 1, round_no: 1, recorded_by: w.actorFor('crypto-bureau').id }]);
     const preliminary = (result: 'pass' | 'fail') => ({
       preliminaryAcceptanceDate: '2027-11-10',
       preliminaryResult: result,
@@ -892,16 +921,11 @@ describe('project-lifecycle end to end: the other outcomes', () => {
     expect(trail.filter((e) => e === 'Task_CryptoGate:COMPLETED')).toHaveLength(2);
     expect(trail.filter((e) => e === 'Task_PreliminaryAcceptance:COMPLETED')).toHaveLength(2);
     expect(trail).toContain('Task_CryptoSupplement:COMPLETED');
-    // R12: the failed inspection is round 1 with its findings (the passed round follows with the
-    // final-acceptance documents check, egov.acceptance-docs-check)
-    expect(await run.table('compliance_check', ['kind', 'passed', 'round_no', 'findings', 'recorded_by'])).toEqual([
-      {
-        kind: 'security-inspection',
-        passed: 0,
-        round_no: 1,
-        findings: '存在高危漏洞',
-        recorded_by: w.actorFor('cyberspace-office').id,
-      },
+    // the final-acceptance application is open: the rounds are the ones recorded when they were decided
+    expect(await run.table('compliance_check', ['kind', 'passed', 'round_no'])).toEqual([
+      { kind: 'security-inspection', passed: 0, round_no: 1 },
+      { kind: 'security-inspection', passed: 1, round_no: 2 },
+      { kind: 'crypto-review', passed: 1, round_no: 1 },
     ]);
   }, 180_000);
 });

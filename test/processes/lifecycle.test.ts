@@ -404,11 +404,18 @@ describe('project-lifecycle model only (scripted worker outputs, no domain)', ()
     await run.job('egov.check-failed-record', 'Task_SecurityInspectionFailedRecord');
     await run.complete('Task_SecurityRectify', DEPT, { rectificationMeasures: '修补高危漏洞' });
     await run.complete('Task_SecurityInspection', 'cyberspace-office', { securityInspectionResult: 'pass' });
+    // the passed round is recorded on the pass path, before the join (not by the acceptance documents check)
+    const passed = await run.job('egov.check-passed-record', 'Task_SecurityInspectionPassedRecord');
+    expect(passed.securityInspectionResult).toBe('pass');
     await run.complete('Task_CryptoReview', 'crypto-bureau', { cryptoReviewResult: 'pass' });
+    expect((await run.trail()).filter((e) => e.startsWith('Task_PreliminaryAcceptance'))).toEqual([]);
+    await run.job('egov.check-passed-record', 'Task_CryptoReviewPassedRecord');
     await run.task('Task_PreliminaryAcceptance');
     const trail = await run.trail();
     expect(trail.filter((e) => e === 'Task_SecurityInspection:COMPLETED')).toHaveLength(2);
     expect(trail.filter((e) => e === 'Task_SecurityInspectionFailedRecord:COMPLETED')).toHaveLength(1);
+    expect(trail.filter((e) => e === 'Task_SecurityInspectionPassedRecord:COMPLETED')).toHaveLength(1);
+    expect(trail.filter((e) => e === 'Task_CryptoReviewPassedRecord:COMPLETED')).toHaveLength(1);
     expect(trail.filter((e) => e === 'Task_CryptoGate:COMPLETED')).toHaveLength(2);
     expect(trail).toContain('SubProcess_Construction:COMPLETED');
   });
@@ -457,11 +464,14 @@ describe('project-lifecycle model only (scripted worker outputs, no domain)', ()
     await run.complete('Task_DelayReview', 'data-bureau', opinion('fail'));
     await run.job('egov.notify', 'Task_NotifyDelayRejected');
     await run.reached('EndEvent_DelayRejected');
+    // R26: the body that ordered the rectification verifies it — the DRC its order, the audit
+    // bureau (R28) its R27 order: the verification's candidate group is the order's orderedBy
     for (const [i, verdict] of (['pass', 'fail'] as const).entries()) {
+      const issuer = i === 0 ? 'drc' : 'audit';
       await run.publish('rectification-ordered', 'p-events', {
         rectificationIssues: `问题${i + 1}`,
         rectificationDays: 10,
-        orderedBy: 'data-bureau',
+        orderedBy: issuer,
         orderRule: i === 0 ? 'R26' : 'R27',
       });
       await run.job('egov.rectification-register', 'Task_RectificationRegister', { rectificationId: `r-${i}` });
@@ -470,7 +480,8 @@ describe('project-lifecycle model only (scripted worker outputs, no domain)', ()
       await run.job('egov.rectification-report-record', 'Task_RectificationReportRecord', {
         rectificationReportedAt: '2027-04-10T09:00:00.000Z',
       });
-      await run.complete('Task_RectificationVerify', 'data-bureau', opinion(verdict));
+      expect((await run.task('Task_RectificationVerify')).candidateGroups).toEqual([issuer]);
+      await run.complete('Task_RectificationVerify', issuer, opinion(verdict));
     }
     await run.job('egov.notify', 'Task_NotifyRectified');
     await run.job('egov.project-suspend', 'Task_ProjectSuspend', { projectStatus: 'suspended' });

@@ -433,7 +433,10 @@ describe('process models: the rules they enforce', () => {
     }
     const join = node(lifecycle, 'Gateway_InspectionJoin');
     expect(join.type).toBe('bpmn:ParallelGateway');
-    expect(join.incoming.map((f) => f.source).sort()).toEqual(['Gateway_CryptoPassed', 'Gateway_SecurityPassed']);
+    expect(join.incoming.map((f) => f.source).sort()).toEqual([
+      'Task_CryptoReviewPassedRecord',
+      'Task_SecurityInspectionPassedRecord',
+    ]);
     expect(reachable(lifecycle, 'Gateway_InspectionSplit', new Set(['Task_SecurityInspection']))).not.toContain(
       'Gateway_SecurityPassed',
     );
@@ -447,6 +450,22 @@ describe('process models: the rules they enforce', () => {
       expect(ext(el.el, 'zeebe:TaskDefinition')?.type).toBe('egov.check-failed-record');
       expect(headers(el.el)).toEqual({ kind });
       expect(el.outgoing.map((f) => f.target)).toEqual([rectify]);
+    }
+    // a passed round is recorded when it passes, on the 是 path before the join
+    for (const [passed, record, kind, condition] of [
+      [
+        'Gateway_SecurityPassed',
+        'Task_SecurityInspectionPassedRecord',
+        'security-inspection',
+        '=securityInspectionResult = "pass"',
+      ],
+      ['Gateway_CryptoPassed', 'Task_CryptoReviewPassedRecord', 'crypto-review', '=cryptoReviewResult = "pass"'],
+    ] as const) {
+      expect(flowTo(lifecycle, passed, record).condition).toBe(condition);
+      const el = node(lifecycle, record);
+      expect(ext(el.el, 'zeebe:TaskDefinition')?.type).toBe('egov.check-passed-record');
+      expect(headers(el.el)).toEqual({ kind });
+      expect(el.outgoing.map((f) => f.target)).toEqual(['Gateway_InspectionJoin']);
     }
   });
 

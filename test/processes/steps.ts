@@ -143,7 +143,9 @@ export async function inspectAndPreliminary(run: Run, preliminaryAcceptanceDate 
   await run.job('egov.security-gate', 'Task_SecurityGate', { securityDocsComplete: true });
   await run.job('egov.crypto-gate', 'Task_CryptoGate', { cryptoDocsComplete: true });
   await run.complete('Task_SecurityInspection', 'cyberspace-office', { securityInspectionResult: 'pass' });
+  await run.job('egov.check-passed-record', 'Task_SecurityInspectionPassedRecord');
   await run.complete('Task_CryptoReview', 'crypto-bureau', { cryptoReviewResult: 'pass' });
+  await run.job('egov.check-passed-record', 'Task_CryptoReviewPassedRecord');
   await run.complete('Task_PreliminaryAcceptance', DEPT, { preliminaryResult: 'pass', preliminaryAcceptanceDate });
 }
 

@@ -13,6 +13,7 @@ import { createAcceptanceDocsCheckWorker } from '../../workers/acceptance-docs-c
 import { createAcceptanceFailedRecordWorker } from '../../workers/acceptance-failed-record';
 import { createAcceptanceRecordWorker } from '../../workers/acceptance-record';
 import { createCheckFailedRecordWorker } from '../../workers/check-failed-record';
+import { createCheckPassedRecordWorker } from '../../workers/check-passed-record';
 import type { JobInfo, WorkerDefinition } from '../../workers/framework';
 import { addProject, addUser, openWorkerTestEnv, run, type WorkerTestEnv } from './helpers';
 
@@ -204,7 +205,7 @@ describe('R22.2 final acceptance: every review is an attempt, failed ones includ
 });
 
 describe('R12 / R13: every inspection and review round, failed ones with their findings', () => {
-  it('records the failed rounds by kind (task header), then the passed round after them', async () => {
+  it('records the failed rounds by kind (task header), then each passed round when it passes', async () => {
     env.clock.set('2026-11-25T10:00:00+08:00');
     const p = await addProject(env, { stage: 'implementation' });
     const inspector = await addUser(env, 'cyberspace-office', ['staff'], { username: 'attempts.wxb' });
@@ -235,15 +236,39 @@ describe('R12 / R13: every inspection and review round, failed ones with their f
     await onceAndAgain(checkFailed, { ...vars, securityIssues: '高危漏洞未修补完毕' }, { customHeaders: security });
     await completedInTasklist('Task_SecurityInspection', 'attempts.wxb', '2026-12-01T09:00:00+08:00');
     env.clock.set('2026-12-01T10:00:00+08:00');
-    // both checks passed: the documents check records the passed rounds; the security form still
-    // carries the failed round's findings (a leftover variable, not a finding of the pass)
-    await onceAndAgain(w(createAcceptanceDocsCheckWorker), {
+    const checkPassed = w(createCheckPassedRecordWorker);
+    const passedVars = {
       projectId: String(p.id),
       securityInspectionResult: 'pass',
       securityIssues: '高危漏洞未修补完毕',
-      cryptoReviewResult: 'pass',
-      cryptoIssues: '已整改',
+      cryptoReviewResult: 'fail',
+      cryptoIssues: '未使用国产密码算法',
+    };
+    // the security inspection passed: its round is recorded at once, while the crypto review is
+    // still failed; the security form still carries the failed round's findings (a leftover
+    // variable, not a finding of the pass)
+    await onceAndAgain(checkPassed, passedVars, {
+      elementId: 'Task_SecurityInspectionPassedRecord',
+      customHeaders: security,
     });
+    expect(await new DeliveryService(env.ds).checks(p.id)).toMatchObject({
+      securityInspectionPassed: true,
+      cryptoReviewPassed: false,
+    });
+    // a pass path job whose form did not say pass is an incident, not a passed round
+    const notPassed = await run(env, checkPassed, passedVars, {
+      processInstanceKey: instance,
+      elementInstanceKey: String((position += 1)),
+      customHeaders: { kind: 'crypto-review' },
+    });
+    expect(notPassed).toMatchObject({ action: 'fail' });
+    expect(await env.ds.getRepository(ComplianceCheckEntity).countBy({ projectId: p.id, passed: true })).toBe(1);
+    // the crypto review passes later, with findings of its own
+    await onceAndAgain(
+      checkPassed,
+      { ...passedVars, cryptoReviewResult: 'pass', cryptoIssues: '已整改' },
+      { elementId: 'Task_CryptoReviewPassedRecord', customHeaders: { kind: 'crypto-review' } },
+    );
     const checks = await new DeliveryService(env.ds).checks(p.id);
     expect(checks).toMatchObject({ securityInspectionPassed: true, cryptoReviewPassed: true });
     // recorded_by: the inspector who completed the security inspection in the tasklist; the crypto
@@ -255,7 +280,21 @@ describe('R12 / R13: every inspection and review round, failed ones with their f
       ['security-inspection', 3, true, null, '2026-12-01', inspector],
       ['crypto-review', 2, true, '已整改', '2026-12-01', 0],
     ]);
-    expect(checks.items.slice(0, 3).every((c) => c.processInstanceKey === instance)).toBe(true);
+    expect(checks.items.every((c) => c.processInstanceKey === instance)).toBe(true);
+    // R22.2: the documents check reads the passed rounds and writes none
+    const docs = await onceAndAgain(w(createAcceptanceDocsCheckWorker), {
+      projectId: String(p.id),
+      docAcceptanceApplication: 'sq.pdf',
+      docConstructionSummary: 'zj.pdf',
+      docSecurityRiskReport: 'db.pdf',
+      securityReportType: 'classified-protection',
+      docCryptoAssessmentReport: 'mp.pdf',
+      productSecurityStatus: '安全可靠',
+      cryptoApplicationStatus: '已通过密评',
+      securityReviewStatus: '已通过',
+    });
+    expect(docs.variables.acceptanceDocsComplete).toBe(true);
+    expect(await env.ds.getRepository(ComplianceCheckEntity).countBy({ projectId: p.id })).toBe(5);
   });
 
   it('a job without a valid kind header is an incident and records nothing', async () => {

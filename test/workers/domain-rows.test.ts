@@ -29,6 +29,7 @@ import { createAcceptanceDateUpdateWorker } from '../../workers/acceptance-date-
 import { createAcceptanceDocsCheckWorker } from '../../workers/acceptance-docs-check';
 import { createAcceptanceRecordWorker } from '../../workers/acceptance-record';
 import { createChangeFileWorker } from '../../workers/change-file';
+import { createCheckPassedRecordWorker } from '../../workers/check-passed-record';
 import type { WorkerDefinition } from '../../workers/framework';
 import { createInvestmentPlanRegisterWorker } from '../../workers/investment-plan-register';
 import { createNotifyWorker } from '../../workers/notify';
@@ -245,7 +246,7 @@ describe('construction: procurement and contract (R14), units (R18), checks and 
     expect(await env.ds.getRepository(ServiceUnitEntity).countBy({ year: 2026, kind: 'testing' })).toBe(1);
   });
 
-  it('acceptance-docs-check records the passed inspections, the preliminary acceptance and the final application', async () => {
+  it('acceptance-docs-check reads the passed inspections (R22.2), records the preliminary acceptance and the final application', async () => {
     const p = await addProject(env, { stage: 'implementation' });
     const docs = {
       projectId: pid(p),
@@ -257,21 +258,32 @@ describe('construction: procurement and contract (R14), units (R18), checks and 
       productSecurityStatus: '安全可靠',
       cryptoApplicationStatus: '已通过密评',
       securityReviewStatus: '已通过',
-      securityInspectionResult: 'pass',
-      riskAssessmentDate: '2026-11-10T00:00:00+08:00',
-      cryptoReviewResult: 'pass',
       preliminaryResult: 'pass',
       preliminaryAcceptanceDate: '2026-11-18T09:00:00+08:00',
       preliminaryIssues: '无',
       finalApplicationDueDate: '2026-12-18T23:59:59+08:00',
     };
+    // no passed R12/R13 round on file: the application is incomplete, and the check writes none
+    const missing = await onceAndAgain(w(createAcceptanceDocsCheckWorker), docs);
+    expect(vars(missing).acceptanceDocsComplete).toBe(false);
+    expect(vars(missing).materialsDefectsText).toBe(
+      '竣工验收材料核验（R22.2、R14）：\n1. R22.2 无网络安全检查通过记录（R12，区委网信办）\n2. R22.2 无密码应用审查通过记录（R13，区委机要局）',
+    );
+    expect(await env.ds.getRepository(ComplianceCheckEntity).countBy({ projectId: p.id })).toBe(0);
+    // the inspection passed (egov.check-passed-record on the pass path) but the review not yet
+    const passed = { projectId: pid(p), securityInspectionResult: 'pass', cryptoReviewResult: 'pass' };
+    await onceAndAgain(w(createCheckPassedRecordWorker), passed, { customHeaders: { kind: 'security-inspection' } });
+    expect(vars(await onceAndAgain(w(createAcceptanceDocsCheckWorker), docs)).materialsDefectsText).toBe(
+      '竣工验收材料核验（R22.2、R14）：\n1. R22.2 无密码应用审查通过记录（R13，区委机要局）',
+    );
+    await onceAndAgain(w(createCheckPassedRecordWorker), passed, { customHeaders: { kind: 'crypto-review' } });
     const out = await onceAndAgain(w(createAcceptanceDocsCheckWorker), docs);
     expect(vars(out).acceptanceDocsComplete).toBe(true);
     const checks = await new DeliveryService(env.ds).checks(p.id);
     expect(checks).toMatchObject({ securityInspectionPassed: true, cryptoReviewPassed: true });
-    expect(checks.items.map((c) => [c.kind, c.checkedOn])).toEqual([
-      ['security-inspection', '2026-11-10'],
-      ['crypto-review', '2026-11-25'],
+    expect(checks.items.map((c) => [c.kind, c.round, c.checkedOn])).toEqual([
+      ['security-inspection', 1, '2026-11-25'],
+      ['crypto-review', 1, '2026-11-25'],
     ]);
     const acceptances = await new LifecycleService(env.ds, env.deps.calendar, env.clock.now).acceptances(p.id);
     expect(acceptances.map((a) => [a.stage, a.result, a.acceptedOn, a.appliedOn, a.dueOn, a.late])).toEqual([
