@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { RectificationOrderEntity } from '../services/domain/entities';
+import { REOPENED } from '../services/domain/rectification';
 import type { WorkerDeps } from './deps';
 import { projectEffectWorker } from './recording';
 import { projectIdSchema, setStage } from './support';
@@ -20,10 +21,13 @@ export function createProjectSuspendWorker(deps: WorkerDeps) {
     async apply({ m, project, v, now }) {
       await setStage(m, project.id, 'suspended', now);
       if (v.rectificationId && /^\d+$/.test(v.rectificationId)) {
-        // the order stays open: it was not rectified in time (R26)
+        // the order stays open: it was not rectified in time, or the report was found not
+        // satisfactory (不合格, R26) — then the report no longer stands: its text, who reported and
+        // when are cleared (REOPENED), so the open order names no reporter until the next report
+        // (the rejected report is in the audit trail of egov.rectification-report-record)
         await m
           .getRepository(RectificationOrderEntity)
-          .update({ id: Number(v.rectificationId), projectId: project.id }, { status: 'open' });
+          .update({ id: Number(v.rectificationId), projectId: project.id }, REOPENED);
       }
       return { projectStatus: 'suspended' as const, previousStage: project.stage } as { projectStatus: 'suspended' };
     },

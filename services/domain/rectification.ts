@@ -14,6 +14,14 @@ import { OrganisationEntity, RectificationOrderEntity, UserEntity, type Rectific
  */
 export const RECTIFICATION_TERMINATED = 'terminated';
 
+/**
+ * R26: the supervisor found the report not satisfactory (不合格) — the order is owed again and the
+ * report no longer stands: its text, who reported and when are cleared (the order names no
+ * reporter until the next report; the rejected report stays in the audit trail). The same for the
+ * review route without a process and egov.project-suspend with one.
+ */
+export const REOPENED = { status: 'open', response: null, respondedAt: null, respondedBy: null } as const;
+
 /** Closed or terminated orders are no longer owed. */
 export function isRectificationFinished(order: Pick<RectificationOrder, 'status'>): boolean {
   return order.status === 'closed' || (order.status as string) === RECTIFICATION_TERMINATED;
@@ -114,7 +122,10 @@ export class RectificationService {
     return this.view(id);
   }
 
-  /** Only the issuing body decides: accepted → closed (by `userId`), otherwise back to open (same deadline). */
+  /**
+   * Only the issuing body decides: accepted → closed (by `userId`), otherwise back to open (same
+   * deadline; the report cleared, `REOPENED`).
+   */
   async review(id: number, reviewerOrgId: number, accepted: boolean, userId: number) {
     const o = await this.get(id);
     if (o.issuedByOrgId !== reviewerOrgId) throw new HttpError(403, '只有下达整改通知的单位可以验收整改');
@@ -123,7 +134,7 @@ export class RectificationService {
       .getRepository(RectificationOrderEntity)
       .update(
         { id },
-        accepted ? { status: 'closed', closedAt: this.now().toISOString(), closedBy: userId } : { status: 'open' },
+        accepted ? { status: 'closed', closedAt: this.now().toISOString(), closedBy: userId } : { ...REOPENED },
       );
     return this.view(id);
   }

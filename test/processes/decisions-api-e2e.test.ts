@@ -238,7 +238,7 @@ describe('decision routes complete the process task (one path)', () => {
     await run.open('Task_Rectify');
 
     // nothing to verify yet: the department has not reported → 409
-    const early = await review('sjj.staff', { accepted: true, note: '整改到位' });
+    const early = await review('wxb.staff', { accepted: true, note: '整改到位' });
     expect(early.status).toBe(409);
     expect(String(early.body.detail)).toContain('Task_RectificationVerify');
     // another department does not see the order
@@ -270,11 +270,16 @@ describe('decision routes complete the process task (one path)', () => {
     expect(await run.count('Task_RectificationReportRecord')).toBe(1);
     expect((await respond('wjw.owner', { response: '再报一次', evidence: 'x.pdf' })).status).toBe(409);
 
-    // the issuing cyberspace office is a supervisor, but the model's verifier is the data bureau: 403
-    expect((await review('wxb.staff', { accepted: true, note: '整改到位' })).status).toBe(403);
+    // R26: the body that ordered the rectification verifies it (candidate group = orderedBy): the
+    // data bureau is a supervisor too, but did not issue this order → 403, the task waits on
+    const [verify] = await openTasks('Task_RectificationVerify');
+    expect(verify!.candidateGroups).toEqual(['cyberspace-office']);
+    const notIssuer = await review('sjj.staff', { accepted: true, note: '整改到位' });
+    expect(notIssuer.status).toBe(403);
+    expect(String(notIssuer.body.detail)).toContain('cyberspace-office');
     expect(await openTasks('Task_RectificationVerify')).toHaveLength(1);
 
-    const res = await review('sjj.staff', { accepted: true, note: '整改到位' });
+    const res = await review('wxb.staff', { accepted: true, note: '整改到位' });
     await decided(
       res,
       (b) => b.status !== 'closed',
@@ -290,7 +295,7 @@ describe('decision routes complete the process task (one path)', () => {
     expect(trail.filter((e) => e.startsWith('Task_ProjectSuspend'))).toEqual([]);
     expect(await openTasks('Task_RectificationVerify')).toEqual([]);
     const users: { id: number | string; username: string }[] = await w.ds.query(
-      "SELECT id, username FROM app_user WHERE username IN ('wjw.owner', 'sjj.staff')",
+      "SELECT id, username FROM app_user WHERE username IN ('wjw.owner', 'wxb.staff')",
     );
     const idOf = (u: string) => Number(users.find((r) => r.username === u)?.id);
     expect(await run.table('rectification_order', ['id', 'status', 'response', 'responded_by', 'closed_by'])).toEqual([
@@ -299,7 +304,7 @@ describe('decision routes complete the process task (one path)', () => {
         status: 'closed',
         response: '已完成等保测评',
         responded_by: idOf('wjw.owner'),
-        closed_by: idOf('sjj.staff'),
+        closed_by: idOf('wxb.staff'),
       },
     ]);
     // the API view names them
@@ -308,11 +313,11 @@ describe('decision routes complete the process task (one path)', () => {
       expect.objectContaining({
         id: orderId,
         respondedBy: expect.objectContaining({ username: 'wjw.owner' }),
-        closedBy: expect.objectContaining({ username: 'sjj.staff' }),
+        closedBy: expect.objectContaining({ username: 'wxb.staff' }),
       }),
     ]);
 
-    const again = await review('sjj.staff', { accepted: false, note: '再次复核' });
+    const again = await review('wxb.staff', { accepted: false, note: '再次复核' });
     expect(again.status).toBe(409);
     expect(await run.count('Task_RectificationVerify')).toBe(1);
     expect((await run.project()).stage).not.toBe('suspended');

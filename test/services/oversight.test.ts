@@ -294,7 +294,8 @@ describe('oversight API (R7 review, R19 ledger, R26 rectification)', () => {
         403,
       );
       const back = await c['sgj.staff']!.post<Json>(`/api/rectifications/${orderId}/review`, { accepted: false });
-      expect(back.body).toMatchObject({ status: 'open' });
+      // 不合格: owed again, the rejected report no longer stands (no reporter named until the next one)
+      expect(back.body).toMatchObject({ status: 'open', response: null, respondedAt: null, respondedBy: null });
       await c['jyj.staff']!.post(`/api/rectifications/${orderId}/response`, { response: '已按要求补充并盖章' });
       const closed = await c['sgj.staff']!.post<Json>(`/api/rectifications/${orderId}/review`, { accepted: true });
       // who reported and who closed: the callers (no process here)
