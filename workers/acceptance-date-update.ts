@@ -23,7 +23,7 @@ export function createAcceptanceDateUpdateWorker(deps: WorkerDeps) {
     output: z.object({ contractedAcceptanceDate: z.string() }),
     async apply({ m, project, v, now, job }) {
       // decided by the data bureau user who completed Task_DelayReview in the tasklist
-      const decider = await taskDecider(m, job.processInstanceKey, 'Task_DelayReview');
+      const decider = await taskDecider(m, job.processInstanceKey, 'Task_DelayReview', v.delayRequestId);
       // "in advance" (R22.3) is checked by the API before the request enters the process; the
       // approved delay is a delay_request row and the contract's acceptance date moves with it
       await approveDelay(

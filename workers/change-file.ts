@@ -35,7 +35,7 @@ export function createChangeFileWorker(deps: WorkerDeps) {
       // the approved change in the domain (change_request, approved); the request the department
       // filed through the API (changeRequestId) is the one decided, by the government user who
       // completed Task_ChangeApproval in the tasklist (task_completion)
-      const decider = await taskDecider(m, job.processInstanceKey, 'Task_ChangeApproval');
+      const decider = await taskDecider(m, job.processInstanceKey, 'Task_ChangeApproval', v.changeRequestId);
       await fileApprovedChange(
         m,
         project.id,

@@ -254,10 +254,16 @@ export function createNotifyWorker(deps: WorkerDeps) {
     const now = deps.clock();
     // who decided: the user who completed the deciding task in the tasklist (task_completion);
     // an ineligible change was refused by the check, not by a person (the process, 0)
-    const deciderOf = async (elementId: string) =>
-      (await taskDecider(m, job.processInstanceKey, elementId))?.userId ?? null;
+    // — of this request's task (its id), not of another order's task completed a moment later
+    const deciderOf = async (elementId: string, requestId: string | number | null | undefined) =>
+      (await taskDecider(m, job.processInstanceKey, elementId, requestId))?.userId ?? null;
     if (template === 'rectified' && v.rectificationId && /^\d+$/.test(v.rectificationId))
-      await closeRectificationOrder(m, Number(v.rectificationId), now, await deciderOf('Task_RectificationVerify'));
+      await closeRectificationOrder(
+        m,
+        Number(v.rectificationId),
+        now,
+        await deciderOf('Task_RectificationVerify', v.rectificationId),
+      );
     if (template === 'change-rejected' || template === 'change-ineligible') {
       const note = template === 'change-rejected' ? v.changeApprovalReason : v.changeIneligibleReason;
       const changeCase = v.changeCase ? CHANGE_CASES[v.changeCase] : undefined;
@@ -268,7 +274,7 @@ export function createNotifyWorker(deps: WorkerDeps) {
         {
           note: note?.trim() || null,
           requestId: v.changeRequestId ?? null,
-          decidedBy: template === 'change-rejected' ? await deciderOf('Task_ChangeApproval') : null,
+          decidedBy: template === 'change-rejected' ? await deciderOf('Task_ChangeApproval', v.changeRequestId) : null,
           change:
             v.changeNewContent && changeCase
               ? {
@@ -293,7 +299,7 @@ export function createNotifyWorker(deps: WorkerDeps) {
         {
           note: v.delayReviewReason?.trim() || null,
           requestId: v.delayRequestId ?? null,
-          decidedBy: await deciderOf('Task_DelayReview'),
+          decidedBy: await deciderOf('Task_DelayReview', v.delayRequestId),
           delay: requestedDate
             ? {
                 contractedDate: dayOf(v.contractedAcceptanceDate) ?? today,

@@ -44,7 +44,7 @@ export function createRectificationReportRecordWorker(deps: WorkerDeps) {
       if (order.status === 'closed' || (order.status as string) === 'terminated')
         return { rectificationReportedAt: null };
       const reportedAt = now.toISOString();
-      const reporter = await taskDecider(m, job.processInstanceKey, 'Task_Rectify');
+      const reporter = await taskDecider(m, job.processInstanceKey, 'Task_Rectify', v.rectificationId);
       await orders.update(
         { id: order.id },
         {

@@ -1100,6 +1100,11 @@ export interface TaskCompletion {
   /** `complete` (the form) or `return` (退回) */
   outcome: 'complete' | 'return';
   completedAt: string;
+  /**
+   * the request the task belongs to, for the tasks of the "at any time" event sub-processes (the
+   * order / change / delay request id the task's scope carries, `REQUEST_ID_VARIABLES`); null elsewhere
+   */
+  requestId: string | null;
 }
 
 export const TaskCompletionEntity = new EntitySchema<TaskCompletion>({
@@ -1116,6 +1121,7 @@ export const TaskCompletionEntity = new EntitySchema<TaskCompletion>({
     orgId: int('org_id', true),
     outcome: str('outcome', 20) as never,
     completedAt: ts('completed_at'),
+    requestId: str('request_id', 40, true),
   },
 });
 

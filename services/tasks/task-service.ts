@@ -6,7 +6,12 @@
  * real Zeebe cluster.
  */
 import type { DataSource } from 'typeorm';
-import { forgetTaskCompletion, recordTaskCompletion } from '../domain/task-completions';
+import {
+  forgetTaskCompletion,
+  recordTaskCompletion,
+  REQUEST_ID_VARIABLES,
+  requestIdOf,
+} from '../domain/task-completions';
 import { isEngineNotFound as isNotFound, type EngineClient } from '../engine-client';
 import { HttpError, forbidden, notFound } from '../http/problem';
 import { validateSubmission, type FieldError, type FormSchema } from '../forms/validate';
@@ -92,6 +97,9 @@ export class TaskService {
    * Runs `completion` (the engine call) with the completing user on record: the row is written
    * first, so the job the completion triggers finds it, and removed when the engine refused (the
    * task is still open). A failure after which the engine did complete the task keeps the row.
+   * A task of a request's event sub-process (`REQUEST_ID_VARIABLES`) is recorded with the
+   * request's id, read from the task's variables now, so the workers find the decider of their
+   * own request (`taskDecider`), not of another order's task completed a moment later.
    */
   async recordedCompletion(
     t: Pick<TaskView, 'key' | 'elementId' | 'processInstanceKey' | 'processDefinitionId'>,
@@ -109,6 +117,7 @@ export class TaskService {
       elementId: t.elementId,
       processInstanceKey: t.processInstanceKey,
       processDefinitionId: t.processDefinitionId,
+      requestId: REQUEST_ID_VARIABLES[t.elementId] ? requestIdOf(t.elementId, await this.scopeVariables(t.key)) : null,
     };
     await recordTaskCompletion(ds, task, actor.username, outcome, this.now());
     try {
@@ -269,6 +278,11 @@ export class TaskService {
 
   async variables(actor: TaskActor, key: string): Promise<Record<string, unknown>> {
     await this.get(actor, key);
+    return this.scopeVariables(key);
+  }
+
+  /** The variables the task sees (its scopes', innermost first), without an access check. */
+  private async scopeVariables(key: string): Promise<Record<string, unknown>> {
     const result = (await this.engine.searchUserTaskVariables(
       { userTaskKey: key, page: { limit: 1000 } } as never,
       consistency,

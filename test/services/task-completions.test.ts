@@ -12,7 +12,7 @@ import { openDatabase } from '../../services/db/data-source';
 import { entities, migrations } from '../../services/db/schema';
 import { TaskCompletionEntity } from '../../services/domain/entities';
 import { IdentityService } from '../../services/domain/identity-service';
-import { taskDecider } from '../../services/domain/task-completions';
+import { recordTaskCompletion, requestIdOf, taskDecider } from '../../services/domain/task-completions';
 import { ProcessService } from '../../services/processes/process-service';
 import { TaskService, giveBack, type TaskActor } from '../../services/tasks/task-service';
 import { createTestDatabase, type TestDatabase } from '../support/db';
@@ -111,6 +111,49 @@ describe('task_completion: the tasklist records who completed a task', () => {
       }),
     ).rejects.toThrow('answer lost');
     expect(await rows(task.key)).toEqual([expect.objectContaining({ username: 'tc.jyj', outcome: 'complete' })]);
+  });
+
+  // Two rectification orders' Task_RectificationVerify in one instance, completed back to back:
+  // each worker asks for the completion of ITS order (the request id the tasklist recorded from
+  // the task's variables), not the element's latest.
+  it('should name the decider of the request asked for, never another request’s; legacy rows without a request still count', async () => {
+    const pi = '990000000000001';
+    const verify = (userTaskKey: string, requestId: string | null) => ({
+      userTaskKey,
+      elementId: 'Task_RectificationVerify',
+      processInstanceKey: pi,
+      processDefinitionId: 'project-lifecycle',
+      requestId,
+    });
+    const identity = new IdentityService(ds);
+    await identity.createUser({
+      username: 'tc.wxb',
+      displayName: '网信办经办',
+      email: 'tc.wxb@yeji.gov.cn',
+      orgCode: 'cyberspace-office',
+      roles: ['staff'],
+      password: 'Yeji@2026tcomp',
+    });
+    await recordTaskCompletion(ds, verify('990000000000011', '7'), 'tc.wxb', 'complete', at);
+    await recordTaskCompletion(ds, verify('990000000000012', '8'), 'tc.jyj', 'complete', at);
+    expect(await taskDecider(ds.manager, pi, 'Task_RectificationVerify', '7')).toMatchObject({
+      username: 'tc.wxb',
+      orgCode: 'cyberspace-office',
+    });
+    expect(await taskDecider(ds.manager, pi, 'Task_RectificationVerify', 8)).toMatchObject({ username: 'tc.jyj' });
+    // an order nobody completed in the tasklist: nobody, not the other order's verifier
+    expect(await taskDecider(ds.manager, pi, 'Task_RectificationVerify', '9')).toBeNull();
+    // without a request: the element's latest completion (tasks that occur once at a time)
+    expect(await taskDecider(ds.manager, pi, 'Task_RectificationVerify')).toMatchObject({ username: 'tc.jyj' });
+    // a row written before the request was recorded (NULL) still names its user
+    await recordTaskCompletion(ds, verify('990000000000013', null), 'tc.wxb', 'complete', at);
+    expect(await taskDecider(ds.manager, pi, 'Task_RectificationVerify', '9')).toMatchObject({ username: 'tc.wxb' });
+    expect(await taskDecider(ds.manager, pi, 'Task_RectificationVerify', '8')).toMatchObject({ username: 'tc.jyj' });
+    // the id the task's scope carries: the register worker's rectificationId, else the message's
+    expect(requestIdOf('Task_RectificationVerify', { rectificationId: '7', rectificationOrderId: 7 })).toBe('7');
+    expect(requestIdOf('Task_Rectify', { rectificationId: null, rectificationOrderId: 12 })).toBe('12');
+    expect(requestIdOf('Task_ChangeApproval', { changeRequestId: 3 })).toBe('3');
+    expect(requestIdOf('Task_Review', { changeRequestId: 3 })).toBeNull();
   });
 
   it('should record a 退回 as a return, which does not name a decider', async () => {

@@ -11,6 +11,7 @@ import { AttemptHistory1764302000000 } from './1764302000000-AttemptHistory';
 import { ApproversAndAllocations1764303000000 } from './1764303000000-ApproversAndAllocations';
 import { Revisions1764304000000 } from './1764304000000-Revisions';
 import { RectificationDeciders1764308000000 } from './1764308000000-RectificationDeciders';
+import { TaskCompletionRequest1764310000000 } from './1764310000000-TaskCompletionRequest';
 
 export const domainMigrations = [
   Identity1764100000000,
@@ -25,4 +26,5 @@ export const domainMigrations = [
   ApproversAndAllocations1764303000000,
   Revisions1764304000000,
   RectificationDeciders1764308000000,
+  TaskCompletionRequest1764310000000,
 ];
