@@ -458,6 +458,9 @@ export async function seedDemoData(
   return { users, projects: createdCount };
 }
 
+/** How long before its submission a submitted sample's draft was begun. */
+const DRAFT_BEFORE_SUBMISSION_MS = 14 * 86_400_000;
+
 /** The stages a project passes on its way through 附件3, in order (no returns, refusals or ends). */
 const MAIN_PATH: readonly ProjectStage[] = PROJECT_STAGES.filter(
   (s) => !['draft', 'not-governed', 'returned', 'rejected', 'closed', 'suspended', 'terminated'].includes(s),
@@ -521,7 +524,12 @@ async function seedProject(
   if (d.stage !== 'draft' && !RETURNED_AT_MATERIALS.has(d.form.projectName)) {
     await catalogueEntryFor(services, org.id, creatorId, form.projectName);
   }
-  const id = existing?.id ?? (await services.projects.create(org, creatorId, form)).project.id;
+  // submitted in time (R6: before October of the year before the plan year); a sample that is
+  // submitted was drafted a fortnight before, so its stage history runs forward from the draft
+  const submittedOn = new Date(`${form.planYear - 1}-09-15T02:00:00Z`);
+  const draftedOn = new Date(submittedOn.getTime() - DRAFT_BEFORE_SUBMISSION_MS);
+  const creator = d.stage === 'draft' ? services.projects : new ProjectService(services.dataSource, () => draftedOn);
+  const id = existing?.id ?? (await creator.create(org, creatorId, form)).project.id;
   if (d.stage !== 'draft') {
     const kinds = d.built ? [...R6_KINDS, ...BUILT_KINDS] : R6_KINDS;
     const attachments = services.dataSource.getRepository(AttachmentEntity);
@@ -531,11 +539,9 @@ async function seedProject(
       const originalname = `${form.projectName}-${MATERIAL_NAMES[kind]}.docx`;
       await services.attachments.store(id, kind, { originalname, buffer }, creatorId);
     }
-    // submitted in time (R6: before October of the year before the plan year), through the
-    // domain's own submit: applicability (R2.2), deadline and materials are checked as for any
-    // application, and the stage history records the day
+    // submitted through the domain's own submit: applicability (R2.2), deadline and materials are
+    // checked as for any application, and the stage history records the day
     if ((await projectRepo.findOneByOrFail({ id })).stage === 'draft') {
-      const submittedOn = new Date(`${form.planYear - 1}-09-15T02:00:00Z`);
       await new ProjectService(services.dataSource, () => submittedOn).submit(id);
     }
   }
