@@ -5,14 +5,12 @@
  */
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../services/db/data-source';
-import { MailDispatcher } from '../../services/notify/dispatcher';
 import { GatewayNotifier, gatewayQueriesFromEngine } from '../../services/notify/gateway-notifier';
 import { MailOutbox1764300000000 } from '../../services/notify/migrations/1764300000000-MailOutbox';
 import { listOutbox } from '../../services/notify/outbox';
-import { createSmtpTransport } from '../../services/notify/transport';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { NOW, eventually, startTestEngine, type TestEngine } from '../support/engine';
-import { TestDirectory, startSmtpServer, type TestSmtpServer } from './notify-support';
+import { TestDirectory, smtpDispatcher, startSmtpServer, type TestSmtpServer } from './notify-support';
 
 const FROM = '叶集区数据资源管理局 <noreply@yeji.gov.cn>';
 
@@ -168,17 +166,7 @@ describe('gateway notifier on the embedded engine (SDK)', () => {
     expect(key[0]!.bodyText).toContain('下一步：区发改委：重点项目单独立项');
 
     // delivered through SMTP, parsed: recipients, subject, body
-    await new MailDispatcher({
-      dataSource: ds,
-      transport: createSmtpTransport({
-        SMTP_HOST: '127.0.0.1',
-        SMTP_PORT: smtp.port,
-        SMTP_SECURE: false,
-        SMTP_USER: undefined,
-        SMTP_PASSWORD: undefined,
-      })!,
-      from: FROM,
-    }).runOnce();
+    await smtpDispatcher(ds, smtp.port, { from: FROM }).runOnce();
     const got = smtp.received.filter((r) => r.parsed.subject === '【项目进展】应急指挥平台：重点项目？ — 是');
     expect(got.map((g) => g.envelopeTo[0]).sort()).toEqual(['li@drc.yeji.gov.cn', 'wang@jyj.yeji.gov.cn']);
     expect(got[0]!.parsed.text).toContain('http://egov.test/#/projects/P3');

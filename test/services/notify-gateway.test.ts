@@ -6,7 +6,6 @@
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../services/db/data-source';
 import { parseProcessModel } from '../../services/notify/bpmn-model';
-import { MailDispatcher } from '../../services/notify/dispatcher';
 import {
   GatewayNotifier,
   decisionKind,
@@ -17,9 +16,8 @@ import {
 } from '../../services/notify/gateway-notifier';
 import { MailOutbox1764300000000 } from '../../services/notify/migrations/1764300000000-MailOutbox';
 import { listOutbox } from '../../services/notify/outbox';
-import { createSmtpTransport } from '../../services/notify/transport';
 import { createTestDatabase, type TestDatabase } from '../support/db';
-import { TestDirectory, startSmtpServer, type TestSmtpServer } from './notify-support';
+import { TestDirectory, smtpDispatcher, startSmtpServer, type TestSmtpServer } from './notify-support';
 
 const BASE = 'http://egov.test';
 const FROM = '叶集区数据资源管理局 <noreply@yeji.gov.cn>';
@@ -243,17 +241,7 @@ describe('gateway notifier', () => {
     expect(row).toMatchObject({ recipientUserId: 'u-jyj', purpose: 'gateway', projectId: 'P1' });
     expect(row!.dedupeKey).toMatch(/^gw\|1\|\d+\|u-jyj\|gateway$/);
 
-    await new MailDispatcher({
-      dataSource: ds,
-      transport: createSmtpTransport({
-        SMTP_HOST: '127.0.0.1',
-        SMTP_PORT: smtp.port,
-        SMTP_SECURE: false,
-        SMTP_USER: undefined,
-        SMTP_PASSWORD: undefined,
-      })!,
-      from: FROM,
-    }).runOnce();
+    await smtpDispatcher(ds, smtp.port, { from: FROM }).runOnce();
     expect(smtp.received).toHaveLength(1);
     const got = smtp.received[0]!;
     expect(got.envelopeTo).toEqual(['wang@jyj.yeji.gov.cn']);
