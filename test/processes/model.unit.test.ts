@@ -109,12 +109,14 @@ describe('process models: structure', () => {
       const groups = groupsOf(t.el);
       expect({ id: t.id, groups }).toEqual({ id: t.id, groups: expect.stringMatching(/\S/) });
       if (groups.startsWith('=')) {
-        // FEEL list: string literals must be known groups, the rest the applying or participating department.
+        // FEEL list: string literals must be known groups, the rest the applying or participating
+        // department, or the body that issued a rectification order (`orderedBy`: a bureau code,
+        // validated by egov.rectification-register against the R26 supervising bodies).
         const literals = [...groups.matchAll(/"([^"]+)"/g)].map((x) => x[1]!);
         for (const l of literals.filter((x) => x !== 'dept:')) expect(GROUPS).toContain(l);
         expect(groups).toMatch(/^=\[.*\]$/);
         const rest = groups.replace(/"[^"]*"/g, '').replace(/[=[\],+\s]/g, '');
-        expect(['', 'departmentGroup', 'participant.departmentCode']).toContain(rest);
+        expect(['', 'departmentGroup', 'participant.departmentCode', 'orderedBy']).toContain(rest);
       } else {
         for (const g of groups.split(',').map((x) => x.trim())) expect(GROUPS).toContain(g);
       }
@@ -535,6 +537,13 @@ describe('process models: the rules they enforce', () => {
     expect(ext(node(lifecycle, 'Task_Rectify').el, 'zeebe:TaskSchedule')?.dueDate).toBe('=rectificationDueDate');
     expect(reachable(lifecycle, overdue!.id)).toContain('Task_ProjectSuspend');
     expect(defaultTarget(lifecycle, 'Gateway_RectificationAccepted')).toBe('Gateway_SuspendMerge');
+    // R26: the supervisor that ordered the rectification verifies it — the order's own issuer,
+    // kept local to its event sub-process instance (two orders of two bodies do not mix)
+    expect(groupsOf(node(lifecycle, 'Task_RectificationVerify').el)).toBe('=[orderedBy]');
+    const locals = (ext(node(lifecycle, 'SubProcess_Rectification').el, 'zeebe:IoMapping')?.inputParameters ?? []) as {
+      target: string;
+    }[];
+    expect(locals.map((i) => i.target)).toContain('orderedBy');
     expect(defaultTarget(lifecycle, 'Gateway_SuspensionDecision')).toBe('Task_ProjectTerminate');
     const thrown = eventDefinition(node(lifecycle, 'EndEvent_ProjectTerminated').el)?.errorRef?.errorCode;
     const [caught] = boundaryOn(lifecycle, 'SubProcess_Construction');
