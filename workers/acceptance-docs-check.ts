@@ -12,6 +12,7 @@ import type { EntityManager } from 'typeorm';
 import { ComplianceCheckEntity, type CheckKind } from '../services/domain/entities';
 import type { WorkerDeps } from './deps';
 import { dayOf, recordFinalApplication, recordPreliminaryAcceptance } from '../services/domain/process-records';
+import { recordCheckRound } from '../services/domain/attempts';
 import { complete, defineWorker } from './framework';
 import { defectsText } from './security-gate';
 import { loadProject, onceAudited, projectIdSchema, recordEvent, todayIn } from './support';
@@ -36,6 +37,10 @@ export const acceptanceDocsInput = z.object({
   preliminaryAcceptanceDate: z.string().nullish(),
   preliminaryIssues: z.string().max(5000).nullish(),
   finalApplicationDueDate: z.string().nullish(),
+  // the inspection's / review's conclusions, read only for instances of a process version older than
+  // egov.check-passed-record (see legacyPassedRounds)
+  securityInspectionResult: z.string().nullish(),
+  cryptoReviewResult: z.string().nullish(),
 });
 export const acceptanceDocsOutput = z.object({
   acceptanceDocsComplete: z.boolean(),
@@ -60,6 +65,34 @@ export async function checkDefects(m: EntityManager, projectId: number): Promise
     if (!latest?.passed) defects.push(CHECK_MISSING[kind]);
   }
   return defects;
+}
+
+/**
+ * Instances started on a process version without egov.check-passed-record passed R12/R13 without a
+ * round on file (this job used to write it). For them — no round of that kind on file at all, and the
+ * process says it passed — the passed round is recorded here, at this job's position, once. On the
+ * current version a passed round is always on file before this job, so this writes nothing.
+ */
+export async function legacyPassedRounds(
+  m: EntityManager,
+  projectId: number,
+  v: Pick<z.output<typeof acceptanceDocsInput>, 'securityInspectionResult' | 'cryptoReviewResult'>,
+  position: { processInstanceKey: string; elementInstanceKey: string },
+  checkedOn: string,
+  now: Date,
+): Promise<CheckKind[]> {
+  const written: CheckKind[] = [];
+  const results: [CheckKind, string | null | undefined][] = [
+    ['security-inspection', v.securityInspectionResult],
+    ['crypto-review', v.cryptoReviewResult],
+  ];
+  for (const [kind, result] of results) {
+    if (result !== 'pass') continue;
+    if (await m.getRepository(ComplianceCheckEntity).exists({ where: { projectId, kind } })) continue;
+    await recordCheckRound(m, projectId, kind, { passed: true, findings: null, checkedOn, position }, now);
+    written.push(kind);
+  }
+  return written;
 }
 
 /** Pure: what is missing from a final-acceptance application (R22.2, R14). */
@@ -96,12 +129,20 @@ export function createAcceptanceDocsCheckWorker(deps: WorkerDeps) {
         const project = await loadProject(m, v.projectId);
         const now = deps.clock();
         const today = todayIn(deps.clock);
+        const legacy = await legacyPassedRounds(
+          m,
+          project.id,
+          v,
+          { processInstanceKey: ctx.job.processInstanceKey, elementInstanceKey: ctx.job.elementInstanceKey },
+          today,
+          now,
+        );
         const defects = [...acceptanceDefects(v), ...(await checkDefects(m, project.id))];
         const answer = {
           acceptanceDocsComplete: defects.length === 0,
           materialsDefectsText: defectsText('竣工验收材料核验（R22.2、R14）', defects),
         };
-        const recorded: string[] = [];
+        const recorded: string[] = legacy.map((kind) => `${kind} (passed, recorded late: older process version)`);
         const preliminaryOn = dayOf(v.preliminaryAcceptanceDate);
         if ((v.preliminaryResult === 'pass' || v.preliminaryResult === 'fail') && preliminaryOn) {
           await recordPreliminaryAcceptance(

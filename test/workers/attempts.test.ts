@@ -297,6 +297,60 @@ describe('R12 / R13: every inspection and review round, failed ones with their f
     expect(await env.ds.getRepository(ComplianceCheckEntity).countBy({ projectId: p.id })).toBe(5);
   });
 
+  it('an instance of an older process version (no passed-record task): the documents check records the passed rounds once', async () => {
+    const p = await addProject(env, { stage: 'implementation' });
+    const docsVars = {
+      projectId: String(p.id),
+      docAcceptanceApplication: 'sq.pdf',
+      docConstructionSummary: 'zj.pdf',
+      docSecurityRiskReport: 'db.pdf',
+      securityReportType: 'classified-protection',
+      docCryptoAssessmentReport: 'mp.pdf',
+      productSecurityStatus: '安全可靠',
+      cryptoApplicationStatus: '已通过密评',
+      securityReviewStatus: '已通过',
+    };
+    // both passed in the process, nothing on file (the old version wrote no round before this job)
+    const docs = await onceAndAgain(w(createAcceptanceDocsCheckWorker), {
+      ...docsVars,
+      securityInspectionResult: 'pass',
+      cryptoReviewResult: 'pass',
+    });
+    expect(docs.variables.acceptanceDocsComplete).toBe(true);
+    const items = (await new DeliveryService(env.ds).checks(p.id)).items;
+    expect(items.map((c) => [c.kind, c.round, c.passed, c.findings, c.recordedBy])).toEqual([
+      ['security-inspection', 1, true, null, 0],
+      ['crypto-review', 1, true, null, 0],
+    ]);
+    // the current version has its rounds on file before this job: a later documents check (another
+    // position) adds nothing, and a failed round on file is never turned into a pass here
+    await onceAndAgain(w(createAcceptanceDocsCheckWorker), {
+      ...docsVars,
+      securityInspectionResult: 'pass',
+      cryptoReviewResult: 'pass',
+    });
+    expect(await env.ds.getRepository(ComplianceCheckEntity).countBy({ projectId: p.id })).toBe(2);
+    const q = await addProject(env, { stage: 'implementation' });
+    await onceAndAgain(
+      w(createCheckFailedRecordWorker),
+      {
+        projectId: String(q.id),
+        securityInspectionResult: 'fail',
+        securityIssues: '存在高危漏洞',
+      },
+      { elementId: 'Task_SecurityInspectionFailedRecord', customHeaders: { kind: 'security-inspection' } },
+    );
+    const refused = await onceAndAgain(w(createAcceptanceDocsCheckWorker), {
+      ...docsVars,
+      projectId: String(q.id),
+      securityInspectionResult: 'pass',
+    });
+    expect(refused.variables.acceptanceDocsComplete).toBe(false);
+    expect(String(refused.variables.materialsDefectsText)).toContain('R12');
+    expect(String(refused.variables.materialsDefectsText)).toContain('R13');
+    expect(await env.ds.getRepository(ComplianceCheckEntity).countBy({ projectId: q.id, passed: true })).toBe(0);
+  });
+
   it('a job without a valid kind header is an incident and records nothing', async () => {
     const p = await addProject(env, { stage: 'implementation' });
     const out = await run(env, w(createCheckFailedRecordWorker), {
