@@ -25,6 +25,7 @@ import {
 } from './entities';
 import { compareMoney, fromCents, toCents, type Money } from './money';
 import { PlanService } from './plans';
+import { userRefs } from './user-refs';
 
 // ---------------------------------------------------------------- pure rules
 
@@ -244,8 +245,13 @@ export class DeliveryService {
       .getRepository(ComplianceCheckEntity)
       .find({ where: { projectId }, order: { id: 'ASC' } });
     const latest = (k: CheckKind) => [...items].reverse().find((c) => c.kind === k);
+    const users = await userRefs(
+      this.ds.manager,
+      items.map((c) => c.recordedBy),
+    );
     return {
-      items,
+      /** each round with `inspector`: the user of the checking body who recorded it (null: the process) */
+      items: items.map((c) => ({ ...c, inspector: users.get(c.recordedBy) ?? null })),
       securityInspectionPassed: latest('security-inspection')?.passed ?? null,
       cryptoReviewPassed: latest('crypto-review')?.passed ?? null,
     };

@@ -36,6 +36,7 @@ import {
   type ProjectCategory,
 } from './entities';
 import { acceptanceAttemptsView, recordAcceptanceAttempt } from './attempts';
+import { userRefs } from './user-refs';
 import { compareMoney, moneySchema, type Money } from './money';
 import { MATERIAL_NAMES } from './project-service';
 import { isRectificationOverdue } from './rectification';
@@ -301,8 +302,9 @@ export class LifecycleService {
     return this.decideRequest(ChangeRequestEntity, projectId, changeId, userId, input, '变更申请');
   }
 
-  changeRequests(projectId: number) {
-    return this.ds.getRepository(ChangeRequestEntity).find({ where: { projectId }, order: { id: 'ASC' } });
+  async changeRequests(projectId: number) {
+    const rows = await this.ds.getRepository(ChangeRequestEntity).find({ where: { projectId }, order: { id: 'ASC' } });
+    return withDecider(this.ds.manager, rows);
   }
 
   // ---- R22.3 delay requests
@@ -380,8 +382,9 @@ export class LifecycleService {
     return repo.findOneByOrFail({ id: requestId } as FindOptionsWhere<T>);
   }
 
-  delayRequests(projectId: number) {
-    return this.ds.getRepository(DelayRequestEntity).find({ where: { projectId }, order: { id: 'ASC' } });
+  async delayRequests(projectId: number) {
+    const rows = await this.ds.getRepository(DelayRequestEntity).find({ where: { projectId }, order: { id: 'ASC' } });
+    return withDecider(this.ds.manager, rows);
   }
 
   // ---- R22 acceptance
@@ -577,4 +580,13 @@ export class LifecycleService {
       overdueRectifications: orders.filter((o) => isRectificationOverdue(o, today)).length,
     };
   }
+}
+
+/** R20 / R22.3 rows with the user who decided them (`decider`: name and organisation; null while pending). */
+async function withDecider<T extends { decidedBy: number | null }>(m: EntityManager, rows: T[]) {
+  const users = await userRefs(
+    m,
+    rows.map((r) => r.decidedBy),
+  );
+  return rows.map((r) => ({ ...r, decider: (r.decidedBy != null ? users.get(r.decidedBy) : undefined) ?? null }));
 }

@@ -218,7 +218,7 @@ describe('delivery API (R11, R12–R14, R18, R29)', () => {
       });
       await c['wxb.staff']!.post(`/api/projects/${pid}/compliance-checks`, { passed: true, checkedOn: '2026-11-05' });
       const res = await c['mmj.staff']!.post<{
-        items: { kind: string }[];
+        items: { kind: string; inspector: { username: string; orgCode: string } | null }[];
         securityInspectionPassed: boolean;
         cryptoReviewPassed: boolean;
       }>(`/api/projects/${pid}/compliance-checks`, { passed: true, checkedOn: '2026-11-06' });
@@ -228,6 +228,12 @@ describe('delivery API (R11, R12–R14, R18, R29)', () => {
         'security-inspection',
         'security-inspection',
         'crypto-review',
+      ]);
+      // each round names its inspector: the user of the checking body who recorded it
+      expect(res.body.items.map((i) => [i.inspector?.username, i.inspector?.orgCode])).toEqual([
+        ['wxb.staff', 'cyberspace-office'],
+        ['wxb.staff', 'cyberspace-office'],
+        ['mmj.staff', 'crypto-bureau'],
       ]);
       expect(
         (

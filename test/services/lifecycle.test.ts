@@ -198,7 +198,10 @@ describe('lifecycle API (R15, R20, R22, R23)', () => {
         approved: true,
       });
       expect(d.body).toMatchObject({ status: 'approved', requestedDate: '2027-03-31' });
-      expect((await c['sjj.auditor']!.get<unknown[]>(`/api/projects/${pid}/delay-requests`)).body).toHaveLength(1);
+      const list = (await c['sjj.auditor']!.get<Json[]>(`/api/projects/${pid}/delay-requests`)).body;
+      expect(list).toHaveLength(1);
+      // the list names who decided (the UI shows it; the row keeps the id)
+      expect(list[0]).toMatchObject({ decider: { username: 'sgj.staff', orgCode: 'data-bureau' } });
     });
   });
 
