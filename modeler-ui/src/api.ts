@@ -685,3 +685,135 @@ export const operations = {
   updateUser: (id: number, patch: { roles?: Role[]; disabled?: boolean; unlock?: true }) =>
     json<AdminUser>(`/api/users/${seg(id)}`, { method: 'PATCH', json: patch }),
 };
+
+// ───────────────────────────── records of a project and the annual plan ─────────────────────────────
+
+/** A user a record names (who decided, reported, closed …): services/domain/user-refs.ts and the views */
+export interface UserRef {
+  id: number;
+  username: string;
+  displayName: string;
+  orgCode?: string;
+  orgName?: string;
+}
+
+/** GET /api/projects/:id/acceptances/attempts: every R22.2 review, failed ones too (services/domain/attempts.ts) */
+export interface AcceptanceAttempt {
+  id: number;
+  stage: string;
+  attempt: number;
+  result: 'passed' | 'failed';
+  resultName: string;
+  opinion: string | null;
+  /** R14 items not met */
+  failedItems: { code: string; name: string }[];
+  panel: string | null;
+  decidedOn: string;
+  decidedBy: UserRef | null;
+  processInstanceKey: string | null;
+  recordedAt: string;
+}
+
+/** One R12 / R13 round of GET /api/projects/:id/compliance-checks (services/domain/delivery.ts) */
+export interface ComplianceCheck {
+  id: number;
+  kind: 'security-inspection' | 'crypto-review';
+  passed: boolean;
+  findings: string | null;
+  checkedOn: string;
+  round?: number | null;
+  recordedAt: string;
+  /** the checking body's user who recorded it (null when the process recorded it) */
+  inspector?: UserRef | null;
+}
+
+/** GET /api/projects/:id/key-project-approval (services/domain/process-records.ts) */
+export interface KeyProjectApproval {
+  id: number;
+  decision: 'approve' | 'reject';
+  decisionName: string;
+  documentNo: string | null;
+  approvedInvestment: string | null;
+  reason: string | null;
+  approver: { code: string; name: string };
+  approvedBy: UserRef | null;
+  decidedOn: string;
+  decidedAt: string | null;
+}
+
+/** GET /api/projects/:id/rectifications (services/domain/rectification.ts view) */
+export interface RectificationOrder {
+  id: number;
+  issuedBy: { code: string; name: string };
+  issue: string;
+  deadline: string;
+  status: 'open' | 'responded' | 'closed';
+  overdue: boolean;
+  response: string | null;
+  respondedAt: string | null;
+  respondedBy: UserRef | null;
+  closedAt: string | null;
+  closedBy: UserRef | null;
+  issuedAt: string;
+}
+
+interface DecidedRequest {
+  id: number;
+  status: 'submitted' | 'approved' | 'rejected';
+  decisionNote: string | null;
+  requestedAt: string;
+  decidedAt: string | null;
+  decidedBy: number | null;
+  /** the user who decided (null while not decided) */
+  decider?: UserRef | null;
+}
+/** GET /api/projects/:id/change-requests (R20) */
+export interface ChangeRequest extends DecidedRequest {
+  changeCase: string;
+  description: string;
+  newAmount: string;
+}
+/** GET /api/projects/:id/delay-requests (R22.3) */
+export interface DelayRequest extends DecidedRequest {
+  contractedDate: string;
+  requestedDate: string;
+  reason: string;
+}
+
+export const records = {
+  acceptanceAttempts: (id: Id) => json<AcceptanceAttempt[]>(`/api/projects/${seg(id)}/acceptances/attempts`),
+  complianceChecks: (id: Id) =>
+    json<{ items: ComplianceCheck[]; securityInspectionPassed: boolean | null; cryptoReviewPassed: boolean | null }>(
+      `/api/projects/${seg(id)}/compliance-checks`,
+    ),
+  keyProjectApproval: (id: Id) => json<KeyProjectApproval[]>(`/api/projects/${seg(id)}/key-project-approval`),
+  rectifications: (id: Id) => json<RectificationOrder[]>(`/api/projects/${seg(id)}/rectifications`),
+  changeRequests: (id: Id) => json<ChangeRequest[]>(`/api/projects/${seg(id)}/change-requests`),
+  delayRequests: (id: Id) => json<DelayRequest[]>(`/api/projects/${seg(id)}/delay-requests`),
+};
+
+/** GET /api/annual-plans/:year (services/domain/plans.ts view) */
+export interface AnnualPlan {
+  id: number;
+  year: number;
+  status: 'draft' | 'submitted' | 'approved';
+  total: string;
+  /** R5/R8.1 资金安排 of the plan's projects */
+  allocatedTotal: string;
+  entries: {
+    projectId: number;
+    code: string;
+    name: string;
+    orgName: string;
+    totalInvestment: string;
+    amount: string;
+    urgent: boolean;
+    addedAt: string;
+    allocation: { amount: string; allocatedAt: string; approvedBy: UserRef | null; approvedAt: string | null } | null;
+  }[];
+}
+
+export const annualPlans = {
+  get: (year: number) => json<AnnualPlan>(`/api/annual-plans/${seg(year)}`),
+  exportUrl: (year: number) => `/api/annual-plans/${seg(year)}/export.xlsx`,
+};

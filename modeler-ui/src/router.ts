@@ -3,7 +3,7 @@
  * in order; each names the roles allowed to open it (empty = any signed-in user).
  */
 import { computed, reactive, type Component } from 'vue';
-import type { Role } from './api';
+import type { OrgType, Role } from './api';
 
 export interface RouteDef {
   name: string;
@@ -13,6 +13,8 @@ export interface RouteDef {
   roles: Role[];
   /** shown in the side menu */
   menu?: boolean;
+  /** only users of these kinds of organisation (e.g. the bureau-wide lists); absent = any */
+  orgTypes?: OrgType[];
   icon?: string;
 }
 
@@ -64,6 +66,7 @@ export function useMatchedRoute(routes: RouteDef[]) {
   });
 }
 
-export function allowed(def: RouteDef, roles: readonly Role[]): boolean {
+export function allowed(def: RouteDef, roles: readonly Role[], orgType?: OrgType): boolean {
+  if (def.orgTypes && orgType && !def.orgTypes.includes(orgType)) return false;
   return def.roles.length === 0 || def.roles.some((r) => roles.includes(r));
 }

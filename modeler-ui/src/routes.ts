@@ -30,6 +30,16 @@ export const routes: RouteDef[] = [
     component: () => import('./views/LiveView.vue'),
   },
   {
+    name: 'annual-plan',
+    path: '/annual-plans',
+    title: '年度建设计划',
+    icon: 'Calendar',
+    menu: true,
+    roles: ['staff', 'manager', 'admin', 'auditor'],
+    orgTypes: ['bureau'],
+    component: () => import('./views/AnnualPlanView.vue'),
+  },
+  {
     name: 'apply',
     path: '/apply',
     title: '新建项目申报',

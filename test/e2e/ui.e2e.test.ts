@@ -54,11 +54,20 @@ describeBrowser('web UI (browser)', () => {
   });
 
   const roles: { username: string; menu: string[]; screens: string[] }[] = [
-    { username: 'admin', menu: ['tasks', 'dashboard', 'live', 'modeler', 'operations'], screens: ['operations'] },
+    {
+      username: 'admin',
+      menu: ['tasks', 'dashboard', 'live', 'annual-plan', 'modeler', 'operations'],
+      screens: ['operations'],
+    },
     { username: 'sgj.owner', menu: ['tasks', 'dashboard', 'live', 'modeler'], screens: ['live'] },
-    { username: 'sgj.manager', menu: ['tasks', 'dashboard', 'live'], screens: ['dashboard'] },
+    {
+      username: 'sgj.manager',
+      menu: ['tasks', 'dashboard', 'live', 'annual-plan'],
+      screens: ['dashboard', 'annual-plan'],
+    },
+    // the annual plan is bureau-wide (the API answers 403 to a department): not in a department's menu
     { username: 'jyj.staff', menu: ['tasks', 'dashboard'], screens: ['tasks'] },
-    { username: 'sjj.auditor', menu: ['tasks', 'dashboard', 'live'], screens: [] },
+    { username: 'sjj.auditor', menu: ['tasks', 'dashboard', 'live', 'annual-plan'], screens: [] },
     { username: 'expert1', menu: ['tasks'], screens: [] },
   ];
 
