@@ -554,6 +554,18 @@ const forms: Record<string, { title: string; components: Component[] }> = {
       date('finalAcceptanceMeetingDate', '验收会日期'),
       textarea('finalAcceptancePanel', '验收专家组成员', { required: true, maxLength: 1000 }),
       textfield('finalAcceptanceVenue', '地点', { required: true, maxLength: 200 }),
+      // Task_FinalAcceptanceReview is assigned to this expert (assignee="=finalAcceptancePanelLead"):
+      // the tasklist shows an expert only the projects of tasks assigned to them. The server checks
+      // it names an active expert (services/tasks/element-checks.ts). A fixed id, not fieldId():
+      // the counter would renumber the fields of every later form.
+      {
+        type: 'textfield',
+        key: 'finalAcceptancePanelLead',
+        label: '验收专家组组长（专家账号）',
+        id: 'Field_finalAcceptancePanelLead',
+        validate: { required: true, maxLength: 60 },
+        description: '组长的系统用户名（专家角色），竣工验收任务将指派给组长',
+      },
     ],
   },
   'final-acceptance-opinion': {

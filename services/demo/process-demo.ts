@@ -376,6 +376,8 @@ async function answer(
         finalAcceptanceMeetingDate: endDay,
         finalAcceptancePanel: '张教授（组长）、林高工、高研究员',
         finalAcceptanceVenue: '区数据资源管理局三楼会议室',
+        // Task_FinalAcceptanceReview is assigned to the lead (张教授): the expert who completes it
+        finalAcceptancePanelLead: GROUP_USER.experts,
       };
     case 'Task_FinalAcceptanceReview':
       return {

@@ -15,6 +15,7 @@ import {
 import { isEngineNotFound as isNotFound, type EngineClient } from '../engine-client';
 import { HttpError, forbidden, notFound } from '../http/problem';
 import { validateSubmission, type FieldError, type FormSchema } from '../forms/validate';
+import { elementErrors } from './element-checks';
 
 /** The part of the authenticated caller the tasklist needs. */
 export interface TaskActor {
@@ -88,7 +89,8 @@ export class TaskService {
     private readonly now: () => Date = () => new Date(),
     /**
      * where who completed which task is recorded (`task_completion`): the workers read the
-     * deciding user of R5/R8.1 decisions from there. Without it nothing is recorded.
+     * deciding user of R5/R8.1 decisions from there. Without it nothing is recorded. It is also
+     * the domain database of the checks forms cannot express (element-checks.ts), skipped without it.
      */
     private readonly completions: DataSource | null = null,
   ) {}
@@ -334,6 +336,18 @@ export class TaskService {
         throw new HttpError(400, describe(result.errors), { errors: result.errors });
       }
       variables = result.values;
+      // what the form cannot check: names of users (element-checks.ts), from the domain database
+      const errors = this.completions ? await elementErrors(this.completions, t.elementId, variables) : [];
+      if (errors.length) {
+        await this.audit.record({
+          actor: actor.username,
+          action: 'task.complete',
+          target: `user-task:${key}`,
+          outcome: 'failure',
+          detail: { errors },
+        });
+        throw new HttpError(400, describe(errors), { errors });
+      }
     } else if (submitted && typeof submitted === 'object' && Object.keys(submitted).length > 0) {
       throw new HttpError(400, '此任务没有表单，不接受提交变量');
     }

@@ -178,8 +178,8 @@ describeBrowser('project records and the annual plan (browser)', () => {
     // given: the demo's project whose R22.2 application is on file (egov.acceptance-docs-check), reviewed
     // through the API's decision route (the acceptance panel's body, R14 items): failed on the R12
     // item, re-applied by the department with the documents, then passed. (Its process task
-    // Task_FinalAcceptanceReview is the experts' group task, and the tasklist does not show an
-    // expert a project it cannot read — so the experts cannot take it through the API.)
+    // Task_FinalAcceptanceReview is assigned to the panel lead the organiser named — expert1 in
+    // the demo; test/processes/acceptance-panel-e2e.test.ts takes that path through the tasklist.)
     const pid = ids[ACCEPTANCE]!;
     await until('the R22.2 application on file', async () => {
       const rows = await get<{ stage: string; appliedOn: string | null; result: string | null }[]>(

@@ -249,4 +249,7 @@ export const organisation = {
   finalAcceptanceMeetingDate: '2027-12-15',
   finalAcceptancePanel: '区政务信息化专家库 5 名专家',
   finalAcceptanceVenue: '区数据资源管理局 3 楼会议室',
+  // Task_FinalAcceptanceReview is assigned to the lead: the world's user for `experts`
+  // (`run.complete('Task_FinalAcceptanceReview', 'experts', …)` acts as them, no claim)
+  finalAcceptancePanelLead: 'expert.wang',
 };

@@ -96,7 +96,10 @@ describe('project-lifecycle model only (scripted worker outputs, no domain)', ()
     // First acceptance fails → rectification → docs checked again → second panel passes (R22.2).
     for (const result of ['fail', 'pass'] as const) {
       await run.job('egov.acceptance-docs-check', 'Task_AcceptanceDocsCheck', { acceptanceDocsComplete: true });
-      await run.complete('Task_AcceptanceOrganisation', 'trading-center', { finalAcceptancePanel: '专家组' });
+      await run.complete('Task_AcceptanceOrganisation', 'trading-center', {
+        finalAcceptancePanel: '专家组',
+        finalAcceptancePanelLead: 'expert.wang',
+      });
       await run.complete('Task_FinalAcceptanceReview', 'experts', {
         finalAcceptanceResult: result,
         itemEnergyEfficiency: result,
@@ -367,7 +370,10 @@ describe('project-lifecycle model only (scripted worker outputs, no domain)', ()
     // The application task stays open after the escalation (non-interrupting).
     await run.complete('Task_FinalAcceptanceApplication', DEPT, finalDocs);
     await run.job('egov.acceptance-docs-check', 'Task_AcceptanceDocsCheck', { acceptanceDocsComplete: true });
-    await run.complete('Task_AcceptanceOrganisation', 'data-bureau', { finalAcceptancePanel: '专家组' });
+    await run.complete('Task_AcceptanceOrganisation', 'data-bureau', {
+      finalAcceptancePanel: '专家组',
+      finalAcceptancePanelLead: 'expert.wang',
+    });
     await run.complete('Task_FinalAcceptanceReview', 'experts', { finalAcceptanceResult: 'pass' });
     await run.job('egov.acceptance-record', 'Task_AcceptanceRecord', { goLiveDate: '2027-12-20' });
     await run.complete('Task_PaymentRequest', DEPT, { requestedAmount: 120, paidSoFar: 0, auditRequested: false });
@@ -548,7 +554,10 @@ describe('project-lifecycle model only (scripted worker outputs, no domain)', ()
     await run.job('egov.due-date', 'Task_FinalApplicationDueDate', { dueDate: '2027-12-10T23:59:59+08:00' });
     await run.complete('Task_FinalAcceptanceApplication', DEPT, finalDocs);
     await run.job('egov.acceptance-docs-check', 'Task_AcceptanceDocsCheck', { acceptanceDocsComplete: true });
-    await run.complete('Task_AcceptanceOrganisation', 'trading-center', { finalAcceptancePanel: '专家组' });
+    await run.complete('Task_AcceptanceOrganisation', 'trading-center', {
+      finalAcceptancePanel: '专家组',
+      finalAcceptancePanelLead: 'expert.wang',
+    });
     await run.complete('Task_FinalAcceptanceReview', 'experts', {
       finalAcceptanceResult: 'pass',
       itemEnergyEfficiency: 'pass',

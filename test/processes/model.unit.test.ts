@@ -568,6 +568,10 @@ describe('process models: the rules they enforce', () => {
     expect([timerOf(late!.el), late!.el.cancelActivity]).toEqual(['=finalApplicationDueDate', false]);
     expect(reachable(lifecycle, late!.id)).toContain('Task_NotifyFinalApplicationOverdue');
     expect(groupsOf(node(lifecycle, 'Task_FinalAcceptanceReview').el)).toBe('experts');
+    // the panel's lead expert named by the organiser takes it (an expert sees only tasks assigned to them)
+    expect(ext(node(lifecycle, 'Task_FinalAcceptanceReview').el, 'zeebe:AssignmentDefinition')?.assignee).toBe(
+      '=finalAcceptancePanelLead',
+    );
     expect(groupsOf(node(lifecycle, 'Task_AcceptanceOrganisation').el)).toBe('=["data-bureau", "trading-center"]');
     // 不合格: the failed attempt is recorded (R22.2/R14) before the department rectifies
     expect(defaultTarget(lifecycle, 'Gateway_FinalAcceptancePassed')).toBe('Task_FinalAcceptanceFailedRecord');
