@@ -17,6 +17,7 @@ import { buildOpenApi } from './openapi';
 import { attachmentView } from '../domain/attachments';
 import { sessionCookie, SESSION_COOKIE } from './session-cookie';
 import { processRoutes, submitAndStart } from './process-routes';
+import { annualPlanningOf, planYearOf, startAnnualPlanning } from '../processes/annual-planning-start';
 import { reviseApplication } from '../processes/application-revision';
 import {
   assertInConstruction,
@@ -74,6 +75,8 @@ const PROJECT_READERS: Access = {
 const DATA_BUREAU: Access = { roles: ['staff', 'manager'], orgCodes: ['data-bureau'] };
 const DATA_BUREAU_READERS: Access = { roles: ['staff', 'manager', 'admin', 'auditor'], orgTypes: ['bureau'] };
 const DATA_BUREAU_MANAGER: Access = { roles: ['manager'], orgCodes: ['data-bureau'] };
+/** R6/R7/R8.1: who starts the plan year's annual-planning process — the data bureau's staff and process owner */
+const PLAN_PROCESS_STARTERS: Access = { roles: ['staff', 'manager', 'process-owner'], orgCodes: ['data-bureau'] };
 /** R19.2: the finance bureau disburses and books returned surplus */
 const FINANCE: Access = { roles: ['staff', 'manager'], orgCodes: ['finance'] };
 /**
@@ -1124,7 +1127,62 @@ export const routes: AnyRoute[] = [
     tag: 'plans',
     access: DATA_BUREAU_READERS,
     scope: 'bureau-wide',
-    handler: async ({ params, services }) => services.plans.view(s.yearParam.parse(params.year)),
+    handler: async ({ params, services }) => {
+      const year = s.yearParam.parse(params.year);
+      const plan = await services.plans.view(year);
+      return { ...plan, process: await annualPlanningOf(services.dataSource, services.engine, year) };
+    },
+  }),
+  route({
+    id: 'annualPlans.process',
+    method: 'get',
+    path: '/annual-plans/:year/process',
+    summary: '年度计划编制流程（annual-planning）的实例与状态；未启动为 404',
+    tag: 'plans',
+    access: DATA_BUREAU_READERS,
+    scope: 'bureau-wide',
+    handler: async ({ params, services }) => {
+      const year = s.yearParam.parse(params.year);
+      const process = await annualPlanningOf(services.dataSource, services.engine, year);
+      if (!process) throw new HttpError(404, `${year} 年度计划编制流程尚未启动`);
+      return process;
+    },
+  }),
+  route({
+    id: 'annualPlans.startProcess',
+    method: 'post',
+    path: '/annual-plans/:year/process',
+    summary: '启动年度计划编制流程（R6 申报 → R7 集中审查 → R8.1 编制与批准），每个计划年度一个实例',
+    tag: 'plans',
+    access: PLAN_PROCESS_STARTERS,
+    scope: 'bureau-wide',
+    body: s.emptyBody,
+    successStatus: 201,
+    responses: {
+      409: '该年度的流程已启动（运行中或已结束） (an annual-planning instance exists for the year)',
+      503: ENGINE_DOWN_503,
+    },
+    // audited here: the target is the plan year, which the route has no resource for
+    audit: false,
+    handler: async ({ params, principal, services, ip }) => {
+      const year = planYearOf(String(params.year), services.now());
+      if (!services.engine) throw new HttpError(503, '流程引擎未连接，请稍后再试', { retryable: true });
+      const started = await startAnnualPlanning(
+        services.dataSource,
+        services.engine,
+        year,
+        principal.id,
+        services.now(),
+      );
+      await services.audit.record({
+        actor: principal.username,
+        action: 'annualPlans.startProcess',
+        target: `annual-planning:${year}`,
+        ip,
+        detail: { processInstanceKey: started.processInstanceKey },
+      });
+      return started;
+    },
   }),
   route({
     id: 'annualPlans.export',

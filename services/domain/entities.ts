@@ -1007,6 +1007,32 @@ export const AnnualPlanEntryEntity = new EntitySchema<AnnualPlanEntry>({
   },
 });
 
+/**
+ * The plan year's `annual-planning` instance (R6 → R7 → R8.1), started from the API: one row per
+ * year (unique), inserted in the transaction that creates the instance, so a double click starts
+ * one instance and the second caller gets 409.
+ */
+export interface AnnualPlanningProcess {
+  id: number;
+  year: number;
+  /** null only inside the starting transaction */
+  processInstanceKey: string | null;
+  startedBy: number;
+  startedAt: string;
+}
+
+export const AnnualPlanningProcessEntity = new EntitySchema<AnnualPlanningProcess>({
+  name: 'AnnualPlanningProcess',
+  tableName: 'annual_planning_process',
+  columns: {
+    id,
+    year: int('year'),
+    processInstanceKey: str('process_instance_key', 40, true),
+    startedBy: int('started_by'),
+    startedAt: ts('started_at'),
+  },
+});
+
 /** R21: the project in the district government investment plan (DRC). */
 export interface InvestmentPlanEntry {
   id: number;
@@ -1236,4 +1262,5 @@ export const domainEntities = [
   KeyProjectApprovalEntity,
   TaskCompletionEntity,
   FundAllocationEntity,
+  AnnualPlanningProcessEntity,
 ];

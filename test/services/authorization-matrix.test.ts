@@ -153,6 +153,8 @@ const EXPECTED: Record<string, P[] | 'public'> = {
   'postEvaluations.forBudget': ['db-staff', 'db-manager', 'finance', 'auditor', 'drc'],
   'annualPlans.compile': ['db-staff', 'db-manager'],
   'annualPlans.get': BUREAU_READERS,
+  'annualPlans.process': BUREAU_READERS,
+  'annualPlans.startProcess': ['db-staff', 'db-manager', 'process-owner'],
   'annualPlans.export': BUREAU_READERS,
   'annualPlans.addEntry': ['db-staff', 'db-manager'],
   'annualPlans.removeEntry': ['db-staff', 'db-manager'],

@@ -12,6 +12,7 @@ import { ApproversAndAllocations1764303000000 } from './1764303000000-ApproversA
 import { Revisions1764304000000 } from './1764304000000-Revisions';
 import { RectificationDeciders1764308000000 } from './1764308000000-RectificationDeciders';
 import { TaskCompletionRequest1764310000000 } from './1764310000000-TaskCompletionRequest';
+import { AnnualPlanningProcess1764313000000 } from './1764313000000-AnnualPlanningProcess';
 
 export const domainMigrations = [
   Identity1764100000000,
@@ -27,4 +28,5 @@ export const domainMigrations = [
   Revisions1764304000000,
   RectificationDeciders1764308000000,
   TaskCompletionRequest1764310000000,
+  AnnualPlanningProcess1764313000000,
 ];
