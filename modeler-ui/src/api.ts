@@ -813,7 +813,21 @@ export interface AnnualPlan {
   }[];
 }
 
+/** The plan year's `annual-planning` instance (R6 → R7 → R8.1). */
+export interface AnnualPlanningProcess {
+  year: number;
+  processInstanceKey: string;
+  /** engine state: ACTIVE, COMPLETED, TERMINATED, or UNKNOWN when the engine cannot be asked */
+  state: string;
+  startedBy: number | null;
+  startedAt: string | null;
+}
+
 export const annualPlans = {
   get: (year: number) => json<AnnualPlan>(`/api/annual-plans/${seg(year)}`),
   exportUrl: (year: number) => `/api/annual-plans/${seg(year)}/export.xlsx`,
+  /** 404 until started */
+  process: (year: number) => json<AnnualPlanningProcess>(`/api/annual-plans/${seg(year)}/process`),
+  startProcess: (year: number) =>
+    json<AnnualPlanningProcess>(`/api/annual-plans/${seg(year)}/process`, { method: 'POST', json: {} }),
 };
