@@ -811,6 +811,8 @@ export interface AnnualPlan {
     addedAt: string;
     allocation: { amount: string; allocatedAt: string; approvedBy: UserRef | null; approvedAt: string | null } | null;
   }[];
+  /** the plan year's annual-planning instance, null until started */
+  process: AnnualPlanningProcess | null;
 }
 
 /** The plan year's `annual-planning` instance (R6 → R7 → R8.1). */

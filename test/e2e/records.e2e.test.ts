@@ -420,4 +420,38 @@ describeBrowser('project records and the annual plan (browser)', () => {
       await s.close();
     }
   });
+
+  it('should let the data bureau start the annual-planning process of a year without a plan, once', async () => {
+    const s = await signIn('sgj.manager');
+    try {
+      const layout = new LayoutPage(s.page);
+      await layout.go('annual-plan');
+      await s.page.locator('[data-test="plan-year"]').click();
+      await s.page.locator('.el-select-dropdown__item', { hasText: '2027 年' }).click();
+      await s.page.locator('[data-test="plan-none"]').waitFor();
+      await s.page.locator('[data-test="plan-process-start"]').click();
+      const tag = s.page.locator('[data-test="plan-process-state"]');
+      await tag.waitFor();
+      const started = await get<{ year: number; processInstanceKey: string; state: string }>(
+        'sgj.manager',
+        '/api/annual-plans/2027/process',
+      );
+      expect(started).toMatchObject({ year: 2027, state: 'ACTIVE' });
+      await expect(tag.innerText()).resolves.toBe(`编制流程进行中（实例 ${started.processInstanceKey}）`);
+      // choosing the year again shows the running instance instead of the button
+      await s.page.locator('[data-test="plan-year"]').click();
+      await s.page.locator('.el-select-dropdown__item', { hasText: '2026 年' }).click();
+      await s.page.locator('[data-test="plan-entries"]').waitFor();
+      await s.page.locator('[data-test="plan-year"]').click();
+      await s.page.locator('.el-select-dropdown__item', { hasText: '2027 年' }).click();
+      await tag.waitFor();
+      await expect(tag.innerText()).resolves.toContain(started.processInstanceKey);
+      await expect(s.page.locator('[data-test="plan-process-start"]').count()).resolves.toBe(0);
+      // the year has no plan yet: its plan and its process answer 404 before the start
+      const notFound = /Failed to load resource: the server responded with a status of 404/;
+      expect(s.problems.filter((p) => !expected(p) && !notFound.test(p))).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  });
 });
